@@ -1,0 +1,134 @@
+/**
+ * Typed runtime messages between Birdcall's contexts. Every message names its receiver in `to`,
+ * because chrome.runtime.sendMessage reaches every extension page at once.
+ * Receivers validate with the parse functions here and drop what does not fit.
+ */
+import { isHandle, type Handle } from './handle';
+import { isCallId, isCallKind, type ParseResult } from './protocol';
+import type { CallKind, EndReason } from './call-state';
+import type { SignalServer } from './signal-config';
+
+/** What a content script on x.com may ask. */
+export type PageRequest =
+  | { to: 'background'; type: 'signed-in'; handle: Handle }
+  | { to: 'background'; type: 'place-call'; handle: Handle; kind: CallKind };
+
+/** What Birdcall's own pages (popup, call window, options, permission) may ask. */
+export type UiRequest =
+  | PageRequest
+  | { to: 'background'; type: 'accept' | 'decline' | 'hangup' }
+  | { to: 'background'; type: 'set-muted'; muted: boolean }
+  | { to: 'background'; type: 'set-camera-off'; cameraOff: boolean }
+  | { to: 'background'; type: 'history-seen' }
+  | { to: 'background'; type: 'signal-url-changed' }
+  | { to: 'background'; type: 'media-permission-granted' };
+
+export type SignalStatus = 'offline' | 'connecting' | 'connected' | 'id-taken' | 'error';
+
+/** What the offscreen document reports. */
+export type OffscreenEvent =
+  | { to: 'background'; type: 'offscreen-ready' }
+  | { to: 'background'; type: 'signal-status'; status: SignalStatus; detail?: string }
+  | { to: 'background'; type: 'incoming'; callId: string; from: Handle; kind: CallKind }
+  | { to: 'background'; type: 'remote-accepted' | 'media-connected'; callId: string }
+  | { to: 'background'; type: 'ended'; callId: string; reason: EndReason; detail?: string }
+  | { to: 'background'; type: 'permission-needed' };
+
+export type BackgroundMessage = UiRequest | OffscreenEvent;
+
+export interface PeerConfig {
+  handle: Handle;
+  server: SignalServer;
+  /** Reused across offscreen restarts so the server does not answer "ID is taken". */
+  token: string;
+}
+
+/** What the background tells the offscreen document. */
+export type OffscreenCommand =
+  | { to: 'offscreen'; type: 'configure'; config: PeerConfig | null }
+  | { to: 'offscreen'; type: 'dial'; callId: string; peer: Handle; kind: CallKind }
+  | { to: 'offscreen'; type: 'accept' | 'decline' | 'hangup'; callId: string }
+  | { to: 'offscreen'; type: 'set-muted'; muted: boolean }
+  | { to: 'offscreen'; type: 'set-camera-off'; cameraOff: boolean };
+
+/** The parts of chrome.runtime.MessageSender that decide what a sender may ask. */
+export interface Sender {
+  id?: string;
+  url?: string;
+  tab?: unknown;
+}
+
+const END_REASONS: readonly EndReason[] = [
+  'hung-up', 'remote-hung-up', 'declined', 'no-answer', 'unavailable', 'cancelled', 'busy', 'failed',
+];
+const SIGNAL_STATUSES: readonly SignalStatus[] = ['offline', 'connecting', 'connected', 'id-taken', 'error'];
+const X_PAGE = /^https:\/\/(x|twitter)\.com\//;
+
+type Fields = Record<string, unknown>;
+const optionalText = (value: unknown) => value === undefined || (typeof value === 'string' && value.length <= 500);
+
+/**
+ * Validates a message for the background. Only this extension's contexts are heard; a content
+ * script (a sender with a tab on x.com) may only report the handle and place a call.
+ */
+export function parseBackgroundMessage(
+  data: unknown,
+  sender: Sender,
+  ownId: string,
+  ownOrigin: string,
+): ParseResult<BackgroundMessage> {
+  if (sender.id !== ownId) return { ok: false, error: 'message from another extension' };
+  if (typeof data !== 'object' || data === null) return { ok: false, error: 'not an object' };
+  const m = data as Fields;
+  if (m.to !== 'background') return { ok: false, error: 'not for the background' };
+  const fromOwnPage = typeof sender.url === 'string' && sender.url.startsWith(ownOrigin);
+  const fromXPage = !fromOwnPage && sender.tab !== undefined && typeof sender.url === 'string' && X_PAGE.test(sender.url);
+  if (!fromOwnPage && !fromXPage) return { ok: false, error: `sender ${String(sender.url)} is not allowed` };
+
+  const message = checkFields(m);
+  if (!message) return { ok: false, error: `malformed ${JSON.stringify(m.type)?.slice(0, 40)} message` };
+  if (fromXPage && message.type !== 'signed-in' && message.type !== 'place-call') {
+    return { ok: false, error: `x.com pages may not send ${message.type}` };
+  }
+  return { ok: true, message };
+}
+
+function checkFields(m: Fields): BackgroundMessage | null {
+  const to = 'background' as const;
+  switch (m.type) {
+    case 'signed-in':
+      return isHandle(m.handle) ? { to, type: m.type, handle: m.handle } : null;
+    case 'place-call':
+      return isHandle(m.handle) && isCallKind(m.kind) ? { to, type: m.type, handle: m.handle, kind: m.kind } : null;
+    case 'accept':
+    case 'decline':
+    case 'hangup':
+    case 'history-seen':
+    case 'signal-url-changed':
+    case 'media-permission-granted':
+    case 'offscreen-ready':
+    case 'permission-needed':
+      return { to, type: m.type };
+    case 'set-muted':
+      return typeof m.muted === 'boolean' ? { to, type: m.type, muted: m.muted } : null;
+    case 'set-camera-off':
+      return typeof m.cameraOff === 'boolean' ? { to, type: m.type, cameraOff: m.cameraOff } : null;
+    case 'signal-status':
+      return SIGNAL_STATUSES.includes(m.status as SignalStatus) && optionalText(m.detail)
+        ? { to, type: m.type, status: m.status as SignalStatus, ...(m.detail ? { detail: m.detail as string } : {}) }
+        : null;
+    case 'incoming':
+      return isCallId(m.callId) && isHandle(m.from) && isCallKind(m.kind)
+        ? { to, type: m.type, callId: m.callId, from: m.from, kind: m.kind }
+        : null;
+    case 'remote-accepted':
+    case 'media-connected':
+      return isCallId(m.callId) ? { to, type: m.type, callId: m.callId } : null;
+    case 'ended':
+      return isCallId(m.callId) && END_REASONS.includes(m.reason as EndReason) && optionalText(m.detail)
+        ? { to, type: m.type, callId: m.callId, reason: m.reason as EndReason, ...(m.detail ? { detail: m.detail as string } : {}) }
+        : null;
+    default:
+      return null;
+  }
+}

@@ -1,0 +1,40 @@
+/** Where the PeerJS signaling server is, as PeerJS's Peer options want it. */
+export interface SignalServer {
+  host: string;
+  port: number;
+  path: string;
+  secure: boolean;
+}
+
+/** The public PeerJS cloud server, used when no other server is configured. */
+export const PUBLIC_SIGNAL_URL = 'https://0.peerjs.com/';
+
+/** The build-time default: BIRDCALL_SIGNAL_URL when set and valid, else the public server. */
+export function defaultSignalUrl(fromEnv: string | undefined): string {
+  if (!fromEnv) return PUBLIC_SIGNAL_URL;
+  const parsed = parseSignalUrl(fromEnv);
+  if (!parsed.ok) throw new Error(`BIRDCALL_SIGNAL_URL: ${parsed.error}`);
+  return fromEnv;
+}
+
+export type SignalUrlResult = { ok: true; server: SignalServer } | { ok: false; error: string };
+
+/** Parses "http(s)://host[:port][/path/]" into PeerJS options, with a reason when it cannot. */
+export function parseSignalUrl(text: string): SignalUrlResult {
+  let url: URL;
+  try {
+    url = new URL(text.trim());
+  } catch {
+    return { ok: false, error: `"${text}" is not a URL (expected e.g. http://127.0.0.1:9000/)` };
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    return { ok: false, error: `"${text}" must start with http:// or https://` };
+  }
+  if (url.search || url.hash || url.username || url.password) {
+    return { ok: false, error: `"${text}" must not carry a query, fragment or credentials` };
+  }
+  const secure = url.protocol === 'https:';
+  const port = url.port ? Number(url.port) : secure ? 443 : 80;
+  const path = url.pathname.endsWith('/') ? url.pathname : `${url.pathname}/`;
+  return { ok: true, server: { host: url.hostname, port, path, secure } };
+}
