@@ -51,6 +51,13 @@ export type OffscreenCommand =
   | { to: 'offscreen'; type: 'set-muted'; muted: boolean }
   | { to: 'offscreen'; type: 'set-camera-off'; cameraOff: boolean };
 
+/** The offscreen document's reply to every command, so senders know it, not another page, got it. */
+export const OFFSCREEN_ACK = { handledBy: 'offscreen' } as const;
+
+export function isOffscreenAck(reply: unknown): boolean {
+  return typeof reply === 'object' && reply !== null && (reply as Fields).handledBy === 'offscreen';
+}
+
 /** The parts of chrome.runtime.MessageSender that decide what a sender may ask. */
 export interface Sender {
   id?: string;
@@ -131,4 +138,52 @@ function checkFields(m: Fields): BackgroundMessage | null {
     default:
       return null;
   }
+}
+
+/** Validates a command for the offscreen document: only the extension's own pages may send one. */
+export function parseOffscreenCommand(data: unknown, sender: Sender, ownId: string, ownOrigin: string): ParseResult<OffscreenCommand> {
+  if (sender.id !== ownId || typeof sender.url !== 'string' || !sender.url.startsWith(ownOrigin)) {
+    return { ok: false, error: 'command from outside the extension' };
+  }
+  if (typeof data !== 'object' || data === null || (data as Fields).to !== 'offscreen') {
+    return { ok: false, error: 'not for the offscreen document' };
+  }
+  const m = data as Fields;
+  const to = 'offscreen' as const;
+  switch (m.type) {
+    case 'configure':
+      return m.config === null || isPeerConfig(m.config)
+        ? { ok: true, message: { to, type: m.type, config: m.config } }
+        : { ok: false, error: 'malformed configure' };
+    case 'dial':
+      return isCallId(m.callId) && isHandle(m.peer) && isCallKind(m.kind)
+        ? { ok: true, message: { to, type: m.type, callId: m.callId, peer: m.peer, kind: m.kind } }
+        : { ok: false, error: 'malformed dial' };
+    case 'accept':
+    case 'decline':
+    case 'hangup':
+      return isCallId(m.callId) ? { ok: true, message: { to, type: m.type, callId: m.callId } } : { ok: false, error: `malformed ${m.type}` };
+    case 'set-muted':
+      return typeof m.muted === 'boolean' ? { ok: true, message: { to, type: m.type, muted: m.muted } } : { ok: false, error: 'malformed set-muted' };
+    case 'set-camera-off':
+      return typeof m.cameraOff === 'boolean'
+        ? { ok: true, message: { to, type: m.type, cameraOff: m.cameraOff } }
+        : { ok: false, error: 'malformed set-camera-off' };
+    default:
+      return { ok: false, error: `unknown command ${JSON.stringify(m.type)?.slice(0, 40)}` };
+  }
+}
+
+function isPeerConfig(value: unknown): value is PeerConfig {
+  if (typeof value !== 'object' || value === null) return false;
+  const c = value as Fields;
+  const server = c.server as Fields | null;
+  return (
+    isHandle(c.handle) &&
+    typeof c.token === 'string' &&
+    /^[A-Za-z0-9]{8,64}$/.test(c.token) &&
+    typeof server === 'object' && server !== null &&
+    typeof server.host === 'string' && typeof server.port === 'number' &&
+    typeof server.path === 'string' && typeof server.secure === 'boolean'
+  );
 }

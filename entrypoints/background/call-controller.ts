@@ -1,0 +1,229 @@
+/**
+ * The orchestrator's logic: applies events to the stored call state and acts on what changed
+ * (notification, call window, history, badge, offscreen commands). The service worker can be
+ * stopped at any moment, so every handler starts from storage, and updates run one at a time.
+ */
+import { isActive, transition, type CallEvent, type CallKind, type CallState } from '@/lib/call-state';
+import type { Handle } from '@/lib/handle';
+import { markAllSeen, recordOf, unseenMissed, withRecord } from '@/lib/history';
+import type { BackgroundMessage, PeerConfig } from '@/lib/messages';
+import { newCallId } from '@/lib/protocol';
+import { parseSignalUrl } from '@/lib/signal-config';
+import * as store from '@/lib/store';
+import type { Platform } from './platform';
+
+export type Reply = { ok: true; config?: PeerConfig | null } | { ok: false; error: string };
+
+export interface CallController {
+  handle(message: BackgroundMessage): Promise<Reply>;
+  onNotificationButton(callId: string, buttonIndex: number): Promise<void>;
+  onNotificationClicked(callId: string): Promise<void>;
+  onWindowRemoved(windowId: number): Promise<void>;
+  /** Brings the offscreen document up with the current identity (browser start, install, wake). */
+  start(): Promise<void>;
+}
+
+export function createCallController(platform: Platform, now: () => number = Date.now): CallController {
+  let queue: Promise<unknown> = Promise.resolve();
+  /** Runs fn after every earlier update, so two events never read the same old state. */
+  function serially<T>(fn: () => Promise<T>): Promise<T> {
+    const run = queue.then(fn, fn);
+    queue = run.catch(() => undefined);
+    return run;
+  }
+
+  async function dispatch(event: CallEvent): Promise<{ prev: CallState; next: CallState }> {
+    const prev = await store.callState.getValue();
+    const next = transition(prev, event);
+    if (next !== prev) {
+      await store.callState.setValue(next);
+      await afterChange(prev, next);
+    }
+    return { prev, next };
+  }
+
+  async function afterChange(prev: CallState, next: CallState): Promise<void> {
+    if (next.phase === 'incoming' && prev.phase !== 'incoming') {
+      await platform.showIncomingNotification(next.call.callId, next.call.peer, next.call.kind);
+    }
+    if (prev.phase === 'incoming' && next.phase !== 'incoming') {
+      await platform.clearIncomingNotification(prev.call.callId);
+    }
+    if (next.phase === 'ended' && isActive(prev)) {
+      const history = withRecord(await store.callHistory.getValue(), recordOf(next));
+      await store.callHistory.setValue(history);
+      await platform.setMissedBadge(unseenMissed(history));
+    }
+  }
+
+  async function peerConfig(): Promise<PeerConfig | null> {
+    const handle = await store.ownHandle.getValue();
+    if (!handle) return null;
+    const url = (await store.signalUrlOverride.getValue()) ?? __BIRDCALL_SIGNAL_URL__;
+    const parsed = parseSignalUrl(url);
+    if (!parsed.ok) {
+      await store.signalStatus.setValue({ status: 'error', detail: parsed.error });
+      return null;
+    }
+    let token = await store.peerToken.getValue();
+    if (!token) {
+      token = crypto.randomUUID().replaceAll('-', '');
+      await store.peerToken.setValue(token);
+    }
+    return { handle, server: parsed.server, token };
+  }
+
+  async function configureOffscreen(): Promise<void> {
+    await platform.sendToOffscreen({ to: 'offscreen', type: 'configure', config: await peerConfig() });
+  }
+
+  async function openCallWindow(): Promise<void> {
+    const id = await platform.openCallWindow(await store.callWindowId.getValue());
+    await store.callWindowId.setValue(id);
+  }
+
+  /** Ends the call locally and tells the offscreen document, which tells the other side. */
+  async function endLocally(command: 'hangup' | 'decline'): Promise<Reply> {
+    const state = await store.callState.getValue();
+    if (!isActive(state)) return { ok: false, error: 'There is no call to end.' };
+    const callId = state.call.callId;
+    const reason = state.phase === 'incoming' ? 'declined' : 'hung-up';
+    await dispatch({ type: 'end', callId, reason, at: now() });
+    await platform.sendToOffscreen({ to: 'offscreen', type: state.phase === 'incoming' ? 'decline' : command, callId });
+    return { ok: true };
+  }
+
+  async function placeCall(peer: Handle, kind: CallKind): Promise<Reply> {
+    const state = await store.callState.getValue();
+    if (isActive(state)) {
+      await openCallWindow();
+      return { ok: false, error: 'You are already in a call.' };
+    }
+    const self = await store.ownHandle.getValue();
+    if (!self) return { ok: false, error: 'Open x.com while signed in so Birdcall learns your handle.' };
+    if (self === peer) return { ok: false, error: 'You cannot call yourself.' };
+    const callId = newCallId();
+    await dispatch({ type: 'dial', callId, peer, kind, at: now() });
+    await openCallWindow();
+    try {
+      await platform.sendToOffscreen({ to: 'offscreen', type: 'dial', callId, peer, kind });
+    } catch (error) {
+      await dispatch({ type: 'end', callId, reason: 'failed', at: now(), detail: String(error) });
+    }
+    return { ok: true };
+  }
+
+  async function accept(): Promise<Reply> {
+    const state = await store.callState.getValue();
+    if (state.phase !== 'incoming') return { ok: false, error: 'There is no incoming call to accept.' };
+    const callId = state.call.callId;
+    await dispatch({ type: 'accept', callId });
+    await openCallWindow();
+    await platform.sendToOffscreen({ to: 'offscreen', type: 'accept', callId });
+    return { ok: true };
+  }
+
+  async function setMedia(change: { muted: boolean } | { cameraOff: boolean }): Promise<Reply> {
+    const state = await store.callState.getValue();
+    if (!isActive(state)) return { ok: false, error: 'There is no call.' };
+    const callId = state.call.callId;
+    if ('muted' in change) {
+      await dispatch({ type: 'set-muted', callId, muted: change.muted });
+      await platform.sendToOffscreen({ to: 'offscreen', type: 'set-muted', muted: change.muted });
+    } else {
+      await dispatch({ type: 'set-camera-off', callId, cameraOff: change.cameraOff });
+      await platform.sendToOffscreen({ to: 'offscreen', type: 'set-camera-off', cameraOff: change.cameraOff });
+    }
+    return { ok: true };
+  }
+
+  async function handle(message: BackgroundMessage): Promise<Reply> {
+    switch (message.type) {
+      case 'signed-in': {
+        if ((await store.ownHandle.getValue()) === message.handle) return { ok: true };
+        await store.ownHandle.setValue(message.handle);
+        await configureOffscreen();
+        return { ok: true };
+      }
+      case 'signal-url-changed':
+        await configureOffscreen();
+        return { ok: true };
+      case 'offscreen-ready':
+        return { ok: true, config: await peerConfig() };
+      case 'place-call':
+        return placeCall(message.handle, message.kind);
+      case 'accept':
+        return accept();
+      case 'decline':
+        return endLocally('decline');
+      case 'hangup':
+        return endLocally('hangup');
+      case 'set-muted':
+        return setMedia({ muted: message.muted });
+      case 'set-camera-off':
+        return setMedia({ cameraOff: message.cameraOff });
+      case 'history-seen': {
+        const history = markAllSeen(await store.callHistory.getValue());
+        await store.callHistory.setValue(history);
+        await platform.setMissedBadge(0);
+        return { ok: true };
+      }
+      case 'media-permission-granted':
+        return { ok: true };
+      case 'permission-needed':
+        await platform.openPermissionPage();
+        return { ok: true };
+      case 'signal-status':
+        await store.signalStatus.setValue({ status: message.status, ...(message.detail ? { detail: message.detail } : {}) });
+        return { ok: true };
+      case 'incoming': {
+        const { next } = await dispatch({ type: 'ring', callId: message.callId, peer: message.from, kind: message.kind, at: now() });
+        if (next.phase !== 'incoming' || next.call.callId !== message.callId) {
+          // Busy here even though the offscreen document was not: turn the caller away.
+          await platform.sendToOffscreen({ to: 'offscreen', type: 'decline', callId: message.callId });
+        }
+        return { ok: true };
+      }
+      case 'remote-accepted':
+        await dispatch({ type: 'remote-accepted', callId: message.callId });
+        return { ok: true };
+      case 'media-connected':
+        await dispatch({ type: 'media-connected', callId: message.callId, at: now() });
+        return { ok: true };
+      case 'ended':
+        await dispatch({ type: 'end', callId: message.callId, reason: message.reason, at: now(), ...(message.detail ? { detail: message.detail } : {}) });
+        return { ok: true };
+    }
+  }
+
+  return {
+    handle: (message) => serially(() => handle(message)),
+
+    onNotificationButton: (callId, buttonIndex) =>
+      serially(async () => {
+        const state = await store.callState.getValue();
+        if (state.phase !== 'incoming' || state.call.callId !== callId) return;
+        if (buttonIndex === 0) await accept();
+        else await endLocally('decline');
+      }),
+
+    onNotificationClicked: (callId) =>
+      serially(async () => {
+        const state = await store.callState.getValue();
+        if (state.phase === 'incoming' && state.call.callId === callId) await openCallWindow();
+      }),
+
+    onWindowRemoved: (windowId) =>
+      serially(async () => {
+        if ((await store.callWindowId.getValue()) !== windowId) return;
+        await store.callWindowId.setValue(null);
+        if (isActive(await store.callState.getValue())) await endLocally('hangup');
+      }),
+
+    start: () =>
+      serially(async () => {
+        if (await store.ownHandle.getValue()) await configureOffscreen();
+        await platform.setMissedBadge(unseenMissed(await store.callHistory.getValue()));
+      }),
+  };
+}

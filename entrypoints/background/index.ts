@@ -1,0 +1,39 @@
+import { browser } from 'wxt/browser';
+import { parseBackgroundMessage } from '@/lib/messages';
+import { createCallController } from './call-controller';
+import { callIdOfNotification, chromePlatform } from './platform';
+
+export default defineBackground(() => {
+  const controller = createCallController(chromePlatform);
+  const ownOrigin = browser.runtime.getURL('/');
+
+  // Listeners are registered synchronously on every wake, as Chrome requires.
+  browser.runtime.onMessage.addListener((data: unknown, sender) => {
+    const parsed = parseBackgroundMessage(data, sender, browser.runtime.id, ownOrigin);
+    if (!parsed.ok) {
+      // Messages for the offscreen document pass by here too; only complain about ones meant for us.
+      if ((data as { to?: unknown } | null)?.to === 'background') console.warn('Birdcall: dropped message:', parsed.error);
+      return undefined;
+    }
+    return controller.handle(parsed.message).catch((error: unknown) => {
+      console.error('Birdcall:', parsed.message.type, 'failed:', error);
+      return { ok: false, error: String(error instanceof Error ? error.message : error) };
+    });
+  });
+
+  browser.notifications.onButtonClicked.addListener((id, buttonIndex) => {
+    const callId = callIdOfNotification(id);
+    if (callId) void controller.onNotificationButton(callId, buttonIndex);
+  });
+  browser.notifications.onClicked.addListener((id) => {
+    const callId = callIdOfNotification(id);
+    if (callId) void controller.onNotificationClicked(callId);
+  });
+  browser.windows.onRemoved.addListener((windowId) => void controller.onWindowRemoved(windowId));
+
+  browser.runtime.onInstalled.addListener(({ reason }) => {
+    if (reason === 'install') void chromePlatform.openPermissionPage();
+  });
+  browser.runtime.onStartup.addListener(() => void controller.start());
+  void controller.start();
+});

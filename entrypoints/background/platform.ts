@@ -1,0 +1,114 @@
+/**
+ * The browser surfaces the background drives, behind one interface so the call controller can be
+ * tested with fakes: notifications, the call window, the offscreen document, badge and tabs.
+ */
+import { browser } from 'wxt/browser';
+import type { CallKind } from '@/lib/call-state';
+import type { Handle } from '@/lib/handle';
+import { isOffscreenAck, type OffscreenCommand } from '@/lib/messages';
+
+export interface Platform {
+  showIncomingNotification(callId: string, from: Handle, kind: CallKind): Promise<void>;
+  clearIncomingNotification(callId: string): Promise<void>;
+  /** Opens the call window, or focuses it when it is still open; returns its window id. */
+  openCallWindow(existingId: number | null): Promise<number>;
+  /** Sends a command to the offscreen document, creating it first when needed. */
+  sendToOffscreen(command: OffscreenCommand): Promise<void>;
+  setMissedBadge(count: number): Promise<void>;
+  openPermissionPage(): Promise<void>;
+}
+
+const NOTIFICATION_PREFIX = 'birdcall-incoming-';
+export const notificationIdFor = (callId: string) => NOTIFICATION_PREFIX + callId;
+export const callIdOfNotification = (id: string) =>
+  id.startsWith(NOTIFICATION_PREFIX) ? id.slice(NOTIFICATION_PREFIX.length) : null;
+
+const OFFSCREEN_URL = '/offscreen.html';
+const CALL_WINDOW = { width: 420, height: 640 };
+
+let creatingOffscreen: Promise<void> | null = null;
+
+/** Creates the offscreen document once; concurrent callers share the one creation. */
+export async function ensureOffscreen(): Promise<void> {
+  const existing = await browser.runtime.getContexts({ contextTypes: [browser.runtime.ContextType.OFFSCREEN_DOCUMENT] });
+  if (existing.length > 0) return;
+  creatingOffscreen ??= browser.offscreen
+    .createDocument({
+      url: OFFSCREEN_URL,
+      reasons: [browser.offscreen.Reason.USER_MEDIA, browser.offscreen.Reason.WEB_RTC, browser.offscreen.Reason.AUDIO_PLAYBACK],
+      justification: 'Holds the peer-to-peer connection, camera and microphone during calls, and plays the ringtone.',
+    })
+    .catch((error: unknown) => {
+      // Two wake-ups racing each other: the other one created it.
+      if (!String(error).includes('Only a single offscreen')) throw error;
+    })
+    .finally(() => {
+      creatingOffscreen = null;
+    });
+  await creatingOffscreen;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export const chromePlatform: Platform = {
+  async showIncomingNotification(callId, from, kind) {
+    await browser.notifications.create(notificationIdFor(callId), {
+      type: 'basic',
+      iconUrl: browser.runtime.getURL('/icon/128.png'),
+      title: `@${from} is calling (${kind})`,
+      message: kind === 'video' ? 'Birdcall video call' : 'Birdcall voice call',
+      buttons: [{ title: 'Accept' }, { title: 'Decline' }],
+      requireInteraction: true,
+      priority: 2,
+    });
+  },
+
+  async clearIncomingNotification(callId) {
+    await browser.notifications.clear(notificationIdFor(callId));
+  },
+
+  async openCallWindow(existingId) {
+    if (existingId !== null) {
+      try {
+        await browser.windows.update(existingId, { focused: true });
+        return existingId;
+      } catch {
+        // The window is gone; open a new one.
+      }
+    }
+    const created = await browser.windows.create({
+      url: browser.runtime.getURL('/call.html'),
+      type: 'popup',
+      focused: true,
+      ...CALL_WINDOW,
+    });
+    if (created?.id === undefined) throw new Error('The call window could not be opened.');
+    return created.id;
+  },
+
+  async sendToOffscreen(command) {
+    await ensureOffscreen();
+    // A just-created document may not listen yet, and other pages may answer first with nothing:
+    // only the offscreen document's own acknowledgement counts.
+    let lastError: unknown = null;
+    for (let attempt = 0; attempt < 30; attempt++) {
+      try {
+        const reply: unknown = await browser.runtime.sendMessage(command);
+        if (isOffscreenAck(reply)) return;
+      } catch (error) {
+        lastError = error;
+      }
+      await sleep(100);
+    }
+    throw new Error(`The offscreen document did not answer: ${String(lastError ?? 'no reply')}`);
+  },
+
+  async setMissedBadge(count) {
+    await browser.action.setBadgeBackgroundColor({ color: '#f4212e' });
+    await browser.action.setBadgeText({ text: count > 0 ? String(count) : '' });
+  },
+
+  async openPermissionPage() {
+    await browser.tabs.create({ url: browser.runtime.getURL('/permission.html') });
+  },
+};

@@ -1,0 +1,299 @@
+/**
+ * One call, from this browser's side: the control DataConnection, the MediaConnection, the local
+ * stream and every timer. `dispose` is the one place that releases all of it.
+ *
+ * Caller: connect -> "ring" ... "accept" -> the callee places the media call back -> answer.
+ * Callee: "ring" -> notification ... accept -> camera/mic -> "accept" + media call to the caller.
+ */
+import type { DataConnection, MediaConnection } from 'peerjs';
+import type Peer from 'peerjs';
+import type { CallKind, EndReason } from '@/lib/call-state';
+import { peerIdForHandle, type Handle } from '@/lib/handle';
+import type { CallMedia } from '@/lib/media-bridge';
+import { describeMediaError, type MediaDevices } from '@/lib/media-devices';
+import type { OffscreenEvent } from '@/lib/messages';
+import { parseWireMessage, type WireMessage } from '@/lib/protocol';
+import { startRingtone } from './ringtone';
+
+type Report = OffscreenEvent extends infer E ? (E extends { to: 'background' } ? Omit<E, 'to'> : never) : never;
+
+export interface SessionHost {
+  readonly self: Handle;
+  readonly devices: MediaDevices;
+  report(event: Report): void;
+  publishMedia(media: CallMedia): void;
+  disposed(session: CallSession): void;
+}
+
+/** How long the caller rings before giving up ("no answer"); the callee waits a little longer. */
+export const RING_TIMEOUT_MS = 45_000;
+const CALLEE_RING_TIMEOUT_MS = RING_TIMEOUT_MS + 5_000;
+/** The server expires undelivered offers after 5 s; an unopened control channel by then means offline. */
+const UNAVAILABLE_AFTER_MS = 5_500;
+const MEDIA_TIMEOUT_MS = 20_000;
+const DISCONNECTED_GRACE_MS = 5_000;
+/** Lets a last control message leave before its channel closes. */
+const CLOSE_DELAY_MS = 1_000;
+
+export class CallSession {
+  private local: Promise<MediaStream> | null = null;
+  private localStream: MediaStream | null = null;
+  private remoteStream: MediaStream | null = null;
+  private media: MediaConnection | null = null;
+  private accepted = false;
+  private connected = false;
+  private ended = false;
+  private readonly timers = new Set<ReturnType<typeof setTimeout>>();
+  private stopRingtone: (() => void) | null = null;
+
+  private constructor(
+    private readonly host: SessionHost,
+    private readonly peer: Peer,
+    readonly callId: string,
+    readonly remote: Handle,
+    readonly direction: 'outgoing' | 'incoming',
+    readonly kind: CallKind,
+    private readonly control: DataConnection,
+  ) {
+    control.on('data', (data) => this.onWire(data));
+    control.on('close', () => this.end(this.connected ? 'remote-hung-up' : 'failed', 'The connection was lost.'));
+    control.on('error', (error) => console.warn('Birdcall: control channel error:', error));
+  }
+
+  static dial(host: SessionHost, peer: Peer, callId: string, remote: Handle, kind: CallKind): CallSession {
+    const control = peer.connect(peerIdForHandle(remote), { reliable: true, metadata: { birdcall: 1 } });
+    const session = new CallSession(host, peer, callId, remote, 'outgoing', kind, control);
+    session.openLocalMedia();
+    control.on('open', () => session.send({ v: 1, type: 'ring', callId, from: host.self, kind }));
+    session.after(UNAVAILABLE_AFTER_MS, () => {
+      if (!control.open) session.end('unavailable');
+    });
+    session.after(RING_TIMEOUT_MS, () => {
+      if (session.accepted) return;
+      session.send({ v: 1, type: 'cancel', callId, reason: 'no-answer' });
+      session.end('no-answer');
+    });
+    return session;
+  }
+
+  static ring(host: SessionHost, peer: Peer, control: DataConnection, ring: Extract<WireMessage, { type: 'ring' }>): CallSession {
+    const session = new CallSession(host, peer, ring.callId, ring.from, 'incoming', ring.kind, control);
+    session.stopRingtone = startRingtone(host.devices);
+    host.report({ type: 'incoming', callId: ring.callId, from: ring.from, kind: ring.kind });
+    session.after(CALLEE_RING_TIMEOUT_MS, () => {
+      if (!session.accepted) session.end('no-answer');
+    });
+    return session;
+  }
+
+  get isEnded(): boolean {
+    return this.ended;
+  }
+
+  /** The control channel of someone else ringing while this call goes on. */
+  static turnAwayBusy(control: DataConnection, callId: string): void {
+    control.send({ v: 1, type: 'busy', callId } satisfies WireMessage);
+    setTimeout(() => control.close(), CLOSE_DELAY_MS);
+  }
+
+  async accept(): Promise<void> {
+    if (this.direction !== 'incoming' || this.accepted || this.ended) return;
+    this.accepted = true;
+    this.silenceRingtone();
+    const local = await this.openLocalMedia();
+    if (!local || this.ended) return;
+    this.send({ v: 1, type: 'accept', callId: this.callId });
+    const call = this.peer.call(peerIdForHandle(this.remote), local, { metadata: { birdcall: 1, callId: this.callId } });
+    if (!call) {
+      this.fail('The signaling server is not reachable.');
+      return;
+    }
+    this.watchMedia(call);
+  }
+
+  /** Whether an arriving media call is the callee's half of this call. */
+  claims(call: MediaConnection): boolean {
+    const metadata = call.metadata as { callId?: unknown } | undefined;
+    return (
+      !this.ended && this.direction === 'outgoing' && this.media === null &&
+      call.peer === peerIdForHandle(this.remote) && metadata?.callId === this.callId
+    );
+  }
+
+  async answer(call: MediaConnection): Promise<void> {
+    this.accepted = true;
+    this.watchMedia(call);
+    const local = await this.local;
+    if (local && !this.ended) call.answer(local);
+  }
+
+  decline(): void {
+    this.send({ v: 1, type: 'decline', callId: this.callId });
+    this.dispose();
+  }
+
+  hangup(): void {
+    this.send(
+      this.direction === 'outgoing' && !this.accepted
+        ? { v: 1, type: 'cancel', callId: this.callId, reason: 'hung-up' }
+        : { v: 1, type: 'hangup', callId: this.callId },
+    );
+    this.dispose();
+  }
+
+  peerUnavailable(peerId: string): void {
+    if (this.direction === 'outgoing' && peerId === peerIdForHandle(this.remote) && !this.control.open) this.end('unavailable');
+  }
+
+  setMuted(muted: boolean): void {
+    for (const track of this.localStream?.getAudioTracks() ?? []) track.enabled = !muted;
+  }
+
+  setCameraOff(cameraOff: boolean): void {
+    for (const track of this.localStream?.getVideoTracks() ?? []) track.enabled = !cameraOff;
+  }
+
+  private onWire(data: unknown): void {
+    const parsed = parseWireMessage(data);
+    if (!parsed.ok) {
+      console.warn('Birdcall: dropped message from', this.remote, ':', parsed.error);
+      return;
+    }
+    const message = parsed.message;
+    if (message.callId !== this.callId) return;
+    const fromCallee = this.direction === 'outgoing';
+    switch (message.type) {
+      case 'accept':
+        if (!fromCallee || this.accepted) return;
+        this.accepted = true;
+        this.host.report({ type: 'remote-accepted', callId: this.callId });
+        this.after(MEDIA_TIMEOUT_MS, () => {
+          if (!this.connected) this.fail('The call could not connect.');
+        });
+        return;
+      case 'decline':
+        if (fromCallee) this.end('declined');
+        return;
+      case 'busy':
+        if (fromCallee) this.end('busy');
+        return;
+      case 'cancel':
+        if (!fromCallee) this.end(message.reason === 'no-answer' ? 'no-answer' : 'cancelled');
+        return;
+      case 'hangup':
+        this.end('remote-hung-up');
+        return;
+      case 'ring':
+        return;
+    }
+  }
+
+  private openLocalMedia(): Promise<MediaStream | null> {
+    this.local ??= this.host.devices.open(this.kind).then(
+      (stream) => {
+        if (this.ended) {
+          for (const track of stream.getTracks()) track.stop();
+          return stream;
+        }
+        this.localStream = stream;
+        this.publish();
+        return stream;
+      },
+      (error: unknown) => {
+        const { permission, detail } = describeMediaError(error);
+        if (permission) this.host.report({ type: 'permission-needed' });
+        this.fail(detail);
+        throw error;
+      },
+    );
+    return this.local.catch(() => null);
+  }
+
+  private watchMedia(call: MediaConnection): void {
+    this.media = call;
+    call.on('stream', (stream) => {
+      this.remoteStream = stream;
+      this.publish();
+      this.checkConnected();
+    });
+    call.on('close', () => this.end(this.connected ? 'remote-hung-up' : 'failed', 'The media connection closed.'));
+    call.on('error', (error) => this.fail(`Media connection error: ${error.message}`));
+    const pc = call.peerConnection;
+    let grace: ReturnType<typeof setTimeout> | null = null;
+    pc.addEventListener('connectionstatechange', () => {
+      if (grace) this.clear(grace);
+      grace = null;
+      if (pc.connectionState === 'connected') this.checkConnected();
+      else if (pc.connectionState === 'failed') this.fail('The network path between you was lost.');
+      else if (pc.connectionState === 'disconnected') {
+        grace = this.after(DISCONNECTED_GRACE_MS, () => this.fail('The network path between you was lost.'));
+      }
+    });
+  }
+
+  private checkConnected(): void {
+    if (this.connected || this.ended || !this.remoteStream || this.media?.peerConnection.connectionState !== 'connected') return;
+    this.connected = true;
+    this.host.report({ type: 'media-connected', callId: this.callId });
+  }
+
+  private send(message: WireMessage): void {
+    if (!this.control.open) return;
+    try {
+      void this.control.send(message);
+    } catch (error) {
+      console.warn('Birdcall: could not send', message.type, error);
+    }
+  }
+
+  private fail(detail: string): void {
+    if (!this.ended) this.send({ v: 1, type: 'hangup', callId: this.callId });
+    this.end('failed', detail);
+  }
+
+  /** Ends the call because of something that happened here or remotely, and tells the background. */
+  private end(reason: EndReason, detail?: string): void {
+    if (this.ended) return;
+    this.host.report({ type: 'ended', callId: this.callId, reason, ...(reason === 'failed' && detail ? { detail } : {}) });
+    this.dispose();
+  }
+
+  private dispose(): void {
+    if (this.ended) return;
+    this.ended = true;
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
+    this.silenceRingtone();
+    for (const track of this.localStream?.getTracks() ?? []) track.stop();
+    this.localStream = null;
+    this.remoteStream = null;
+    this.publish();
+    this.media?.close();
+    const control = this.control;
+    setTimeout(() => control.close(), CLOSE_DELAY_MS);
+    this.host.disposed(this);
+  }
+
+  private silenceRingtone(): void {
+    this.stopRingtone?.();
+    this.stopRingtone = null;
+  }
+
+  private publish(): void {
+    this.host.publishMedia({ local: this.localStream, remote: this.remoteStream });
+  }
+
+  private after(ms: number, action: () => void): ReturnType<typeof setTimeout> {
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      action();
+    }, ms);
+    this.timers.add(timer);
+    return timer;
+  }
+
+  private clear(timer: ReturnType<typeof setTimeout>): void {
+    clearTimeout(timer);
+    this.timers.delete(timer);
+  }
+}

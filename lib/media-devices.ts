@@ -1,0 +1,40 @@
+/**
+ * Every browser media global Birdcall touches in the offscreen document, behind one small module
+ * (tests and benchmarks can replace it): camera and microphone, and the audio output for tones.
+ */
+import type { CallKind } from './call-state';
+
+export interface MediaDevices {
+  /** Camera and/or microphone for a call; rejects with a DOMException (NotAllowedError, NotFoundError...). */
+  open(kind: CallKind): Promise<MediaStream>;
+  createAudioContext(): AudioContext;
+}
+
+export const browserMediaDevices: MediaDevices = {
+  open: (kind) =>
+    navigator.mediaDevices.getUserMedia({
+      audio: { echoCancellation: true, noiseSuppression: true },
+      video: kind === 'video' ? { width: { ideal: 1280 }, height: { ideal: 720 } } : false,
+    }),
+  createAudioContext: () => new AudioContext(),
+};
+
+/** Says what went wrong with camera/microphone in words a person can act on. */
+export function describeMediaError(error: unknown): { permission: boolean; detail: string } {
+  const name = error instanceof Error || (typeof error === 'object' && error !== null && 'name' in error)
+    ? String((error as { name: unknown }).name)
+    : '';
+  switch (name) {
+    case 'NotAllowedError':
+    case 'SecurityError':
+      return { permission: true, detail: 'Birdcall may not use your camera or microphone yet. Allow them on the page that just opened.' };
+    case 'NotFoundError':
+    case 'OverconstrainedError':
+      return { permission: false, detail: 'No camera or microphone was found.' };
+    case 'NotReadableError':
+    case 'AbortError':
+      return { permission: false, detail: 'Your camera or microphone is in use by another program.' };
+    default:
+      return { permission: false, detail: `Camera or microphone failed: ${String(error)}` };
+  }
+}

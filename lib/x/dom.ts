@@ -1,0 +1,93 @@
+/** Reading X's DOM through the selector registry. */
+import { parseHandle, type Handle } from '../handle';
+import { parseRoute } from './route';
+import { selectors, type SelectorName } from './selectors';
+
+const AVATAR_PREFIX = 'UserAvatar-Container-';
+const LIST_ITEM = selectors.listItem.join(',');
+
+/** All matches of an anchor, best selector first, each element once. */
+export function queryAll(root: ParentNode, name: SelectorName): Element[] {
+  const found = new Set<Element>();
+  for (const selector of selectors[name]) for (const element of root.querySelectorAll(selector)) found.add(element);
+  return [...found];
+}
+
+export function queryFirst(root: ParentNode, name: SelectorName): Element | null {
+  for (const selector of selectors[name]) {
+    const element = root.querySelector(selector);
+    if (element) return element;
+  }
+  return null;
+}
+
+/** The first match that is not part of a post, user cell or timeline cell. */
+export function queryOutsideListItems(root: ParentNode, name: SelectorName): Element | null {
+  return queryAll(root, name).find((element) => !element.closest(LIST_ITEM)) ?? null;
+}
+
+/** The handle an element points at: its `/<handle>` link, or a `UserAvatar-Container-<handle>` test id on it or inside it. */
+export function handleOfElement(element: Element): Handle | null {
+  const href = element.getAttribute('href');
+  if (href !== null) {
+    const url = new URL(href, 'https://x.com/');
+    const route = /^(x|twitter)\.com$/.test(url.hostname) ? parseRoute(url.pathname) : null;
+    if (route?.kind === 'profile') return route.handle;
+  }
+  const avatar = element.matches(`[data-testid^="${AVATAR_PREFIX}"]`)
+    ? element
+    : element.querySelector(`[data-testid^="${AVATAR_PREFIX}"]`);
+  const parsed = parseHandle(avatar?.getAttribute('data-testid')?.slice(AVATAR_PREFIX.length));
+  return parsed.ok ? parsed.handle : null;
+}
+
+/** The signed-in user, or null when logged out or while X has not drawn its navigation yet. */
+export function readSignedInHandle(doc: Document): Handle | null {
+  for (const element of queryAll(doc, 'signedInUser')) {
+    const handle = handleOfElement(element);
+    if (handle) return handle;
+  }
+  return null;
+}
+
+export type Theme = 'light' | 'dark';
+
+/** X paints the body with the theme's background: white, black, near-black, or the old Dim blue. */
+export function pageTheme(doc: Document): Theme {
+  const color =
+    doc.body?.style.backgroundColor ||
+    doc.querySelector('meta[name="theme-color"]')?.getAttribute('content') ||
+    '';
+  const rgb = /rgba?\(\s*(\d+)\D+(\d+)\D+(\d+)/.exec(color)?.slice(1).map(Number) ??
+    /^#([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})$/i.exec(color.trim())?.slice(1).map((hex) => parseInt(hex, 16));
+  if (!rgb) return 'light';
+  const [red, green, blue] = rgb as [number, number, number];
+  return red * 0.299 + green * 0.587 + blue * 0.114 < 128 ? 'dark' : 'light';
+}
+
+export type PageChangeSubscriber = (listener: () => void, signal: AbortSignal) => void;
+
+/**
+ * One MutationObserver for the whole page, shared by every feature: nodes added or removed, text
+ * changed, links retargeted, and the body's style (the theme). Stops when `signal` aborts.
+ */
+export function watchPage(doc: Document, signal: AbortSignal): PageChangeSubscriber {
+  const listeners = new Set<() => void>();
+  const observer = new MutationObserver(() => {
+    for (const listener of [...listeners]) listener();
+  });
+  observer.observe(doc.documentElement, {
+    childList: true,
+    subtree: true,
+    characterData: true,
+    attributes: true,
+    attributeFilter: ['href'],
+  });
+  if (doc.body) observer.observe(doc.body, { attributes: true, attributeFilter: ['style'] });
+  signal.addEventListener('abort', () => observer.disconnect(), { once: true });
+  return (listener, listenerSignal) => {
+    if (listenerSignal.aborted) return;
+    listeners.add(listener);
+    listenerSignal.addEventListener('abort', () => listeners.delete(listener), { once: true });
+  };
+}

@@ -1,0 +1,47 @@
+/** Finding the profile header's action row (More, Message, Follow buttons) on a profile page. */
+import type { Handle } from '../handle';
+import { parseHandle } from '../handle';
+import { queryFirst, queryOutsideListItems } from './dom';
+
+export interface ActionRowSlot {
+  row: Element;
+  /** The row child to insert before (the message button, else the follow button's wrapper); null appends. */
+  before: Element | null;
+}
+
+/** The `@handle` shown in the header's UserName block, if it is there yet. */
+export function shownProfileHandle(column: ParentNode): Handle | null {
+  const userName = queryOutsideListItems(column, 'profileUserName');
+  if (!userName) return null;
+  // The display name comes first and may itself look like "@something": the handle is the last match.
+  const texts = [...userName.querySelectorAll('span')].map((span) => span.textContent?.trim() ?? '');
+  const handleText = texts.reverse().find((text) => /^@[A-Za-z0-9_]{1,15}$/.test(text));
+  const parsed = parseHandle(handleText);
+  return parsed.ok ? parsed.handle : null;
+}
+
+export function isOwnProfileHeader(column: ParentNode): boolean {
+  return queryOutsideListItems(column, 'editProfile') !== null;
+}
+
+/**
+ * Where call buttons go in the header of `handle`'s profile, or null while that header's action
+ * row is not rendered (X draws the name first), when it still shows the previous profile after an
+ * in-page navigation, or when it is the viewer's own profile.
+ */
+export function findActionRowSlot(doc: Document, handle: Handle): ActionRowSlot | null {
+  const column = queryFirst(doc, 'primaryColumn');
+  if (!column || isOwnProfileHeader(column)) return null;
+  const shown = shownProfileHandle(column);
+  if (shown !== null && shown !== handle) return null;
+  const row = queryOutsideListItems(column, 'profileMoreButton')?.parentElement;
+  if (!row) return null;
+  const anchor = queryFirst(row, 'messageButton') ?? queryFirst(row, 'followButton');
+  return { row, before: anchor ? childOf(row, anchor) : null };
+}
+
+function childOf(parent: Element, descendant: Element): Element {
+  let child = descendant;
+  while (child.parentElement !== parent) child = child.parentElement!;
+  return child;
+}

@@ -1,0 +1,31 @@
+/** What an x.com path shows, as far as Birdcall cares. */
+import { parseHandle, type Handle } from '../handle';
+
+export type Route = { kind: 'profile'; handle: Handle } | { kind: 'other' };
+
+const OTHER: Route = { kind: 'other' };
+const HANDLE_SEGMENT = /^[A-Za-z0-9_]{1,15}$/;
+const PROFILE_TABS = new Set(['with_replies', 'media', 'likes', 'highlights', 'articles', 'affiliates', 'superfollows']);
+/** First path segments that look like handles but are X's own pages (no account can take them). */
+const RESERVED = new Set([
+  'about', 'account', 'bookmarks', 'communities', 'compose', 'connect_people', 'download', 'explore',
+  'hashtag', 'home', 'i', 'intent', 'jobs', 'lists', 'login', 'logout', 'messages', 'notifications',
+  'onboarding', 'premium', 'premium_sign_up', 'privacy', 'search', 'settings', 'share', 'signup',
+  'topics', 'tos', 'who_to_follow',
+]);
+
+/** Parses a pathname (a query string or hash is ignored): `/<handle>` or `/<handle>/<tab>` is a profile. */
+export function parseRoute(path: string): Route {
+  const segments = path.replace(/[?#][\s\S]*$/, '').split('/');
+  if (segments[0] !== '') return OTHER;
+  if (segments.length > 2 && segments.at(-1) === '') segments.pop();
+  const [, first = '', tab, ...rest] = segments;
+  if (rest.length > 0 || (tab !== undefined && !PROFILE_TABS.has(tab.toLowerCase()))) return OTHER;
+  if (!HANDLE_SEGMENT.test(first) || RESERVED.has(first.toLowerCase())) return OTHER;
+  const parsed = parseHandle(first);
+  return parsed.ok ? { kind: 'profile', handle: parsed.handle } : OTHER;
+}
+
+export function sameRoute(a: Route, b: Route): boolean {
+  return a.kind === b.kind && (a.kind === 'other' || a.handle === (b as typeof a).handle);
+}
