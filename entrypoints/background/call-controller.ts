@@ -23,6 +23,14 @@ export interface CallController {
   start(): Promise<void>;
 }
 
+async function attempt(what: string, action: () => Promise<void>): Promise<void> {
+  try {
+    await action();
+  } catch (error) {
+    console.error(`Birdcall: could not ${what}:`, error);
+  }
+}
+
 export function createCallController(platform: Platform, now: () => number = Date.now): CallController {
   let queue: Promise<unknown> = Promise.resolve();
   /** Runs fn after every earlier update, so two events never read the same old state. */
@@ -42,17 +50,18 @@ export function createCallController(platform: Platform, now: () => number = Dat
     return { prev, next };
   }
 
+  /** Side effects of a state change; one failing (say, a notification) must not stop the others. */
   async function afterChange(prev: CallState, next: CallState): Promise<void> {
     if (next.phase === 'incoming' && prev.phase !== 'incoming') {
-      await platform.showIncomingNotification(next.call.callId, next.call.peer, next.call.kind);
+      await attempt('show the notification', () => platform.showIncomingNotification(next.call.callId, next.call.peer, next.call.kind));
     }
     if (prev.phase === 'incoming' && next.phase !== 'incoming') {
-      await platform.clearIncomingNotification(prev.call.callId);
+      await attempt('clear the notification', () => platform.clearIncomingNotification(prev.call.callId));
     }
     if (next.phase === 'ended' && isActive(prev)) {
       const history = withRecord(await store.callHistory.getValue(), recordOf(next));
       await store.callHistory.setValue(history);
-      await platform.setMissedBadge(unseenMissed(history));
+      await attempt('set the badge', () => platform.setMissedBadge(unseenMissed(history)));
     }
   }
 

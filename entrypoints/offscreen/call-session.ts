@@ -109,6 +109,7 @@ export class CallSession {
       return;
     }
     this.watchMedia(call);
+    this.watchConnection(call.peerConnection);
   }
 
   /** Whether an arriving media call is the callee's half of this call. */
@@ -124,7 +125,10 @@ export class CallSession {
     this.accepted = true;
     this.watchMedia(call);
     const local = await this.local;
-    if (local && !this.ended) call.answer(local);
+    if (!local || this.ended) return;
+    call.answer(local);
+    // PeerJS creates the answering side's RTCPeerConnection only in answer().
+    this.watchConnection(call.peerConnection);
   }
 
   decline(): void {
@@ -218,7 +222,9 @@ export class CallSession {
     });
     call.on('close', () => this.end(this.connected ? 'remote-hung-up' : 'failed', 'The media connection closed.'));
     call.on('error', (error) => this.fail(`Media connection error: ${error.message}`));
-    const pc = call.peerConnection;
+  }
+
+  private watchConnection(pc: RTCPeerConnection): void {
     let grace: ReturnType<typeof setTimeout> | null = null;
     pc.addEventListener('connectionstatechange', () => {
       if (grace) this.clear(grace);
@@ -232,7 +238,7 @@ export class CallSession {
   }
 
   private checkConnected(): void {
-    if (this.connected || this.ended || !this.remoteStream || this.media?.peerConnection.connectionState !== 'connected') return;
+    if (this.connected || this.ended || !this.remoteStream || this.media?.peerConnection?.connectionState !== 'connected') return;
     this.connected = true;
     this.host.report({ type: 'media-connected', callId: this.callId });
   }

@@ -122,23 +122,32 @@ async function run(command: OffscreenCommand): Promise<void> {
   }
 }
 
-const ownOrigin = browser.runtime.getURL('/');
-browser.runtime.onMessage.addListener((data: unknown, sender) => {
-  if ((data as { to?: unknown } | null)?.to !== 'offscreen') return undefined;
-  const parsed = parseOffscreenCommand(data, sender, browser.runtime.id, ownOrigin);
-  if (!parsed.ok) {
-    console.warn('Birdcall: dropped command:', parsed.error);
-    return undefined;
-  }
-  // Acknowledge at once: a dial waits for the server, and the background must not wait with it.
-  run(parsed.message).catch((error: unknown) => console.error('Birdcall:', parsed.message.type, 'failed:', error));
-  return Promise.resolve(OFFSCREEN_ACK);
-});
+/** Only the real offscreen document runs calls; the same page opened in a tab has more APIs than chrome.runtime. */
+function isOffscreenDocument(): boolean {
+  return (globalThis as { chrome?: { tabs?: unknown } }).chrome?.tabs === undefined;
+}
 
-void (async () => {
-  const reply = (await browser.runtime.sendMessage({ to: 'background', type: 'offscreen-ready' })) as { config?: PeerConfig | null } | undefined;
-  if (reply && config === null && reply.config) {
-    config = reply.config;
-    link.configure(config);
-  }
-})().catch((error: unknown) => console.warn('Birdcall: the background did not answer yet:', error));
+const ownOrigin = browser.runtime.getURL('/');
+if (isOffscreenDocument()) start();
+
+function start(): void {
+  browser.runtime.onMessage.addListener((data: unknown, sender) => {
+    if ((data as { to?: unknown } | null)?.to !== 'offscreen') return undefined;
+    const parsed = parseOffscreenCommand(data, sender, browser.runtime.id, ownOrigin);
+    if (!parsed.ok) {
+      console.warn('Birdcall: dropped command:', parsed.error);
+      return undefined;
+    }
+    // Acknowledge at once: a dial waits for the server, and the background must not wait with it.
+    run(parsed.message).catch((error: unknown) => console.error('Birdcall:', parsed.message.type, 'failed:', error));
+    return Promise.resolve(OFFSCREEN_ACK);
+  });
+
+  void (async () => {
+    const reply = (await browser.runtime.sendMessage({ to: 'background', type: 'offscreen-ready' })) as { config?: PeerConfig | null } | undefined;
+    if (reply && config === null && reply.config) {
+      config = reply.config;
+      link.configure(config);
+    }
+  })().catch((error: unknown) => console.warn('Birdcall: the background did not answer yet:', error));
+}
