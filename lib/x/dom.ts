@@ -1,6 +1,6 @@
 /** Reading X's DOM through the selector registry. */
 import { parseHandle, type Handle } from '../handle';
-import { parseRoute } from './route';
+import { parseRoute, type Route } from './route';
 import { selectors, type SelectorName } from './selectors';
 
 const AVATAR_PREFIX = 'UserAvatar-Container-';
@@ -30,8 +30,7 @@ export function queryOutsideListItems(root: ParentNode, name: SelectorName): Ele
 export function handleOfElement(element: Element): Handle | null {
   const href = element.getAttribute('href');
   if (href !== null) {
-    const url = new URL(href, 'https://x.com/');
-    const route = /^(x|twitter)\.com$/.test(url.hostname) ? parseRoute(url.pathname) : null;
+    const route = routeOfLink(href);
     if (route?.kind === 'profile') return route.handle;
   }
   const avatar = element.matches(`[data-testid^="${AVATAR_PREFIX}"]`)
@@ -39,6 +38,15 @@ export function handleOfElement(element: Element): Handle | null {
     : element.querySelector(`[data-testid^="${AVATAR_PREFIX}"]`);
   const parsed = parseHandle(avatar?.getAttribute('data-testid')?.slice(AVATAR_PREFIX.length));
   return parsed.ok ? parsed.handle : null;
+}
+
+function routeOfLink(href: string): Route | null {
+  try {
+    const url = new URL(href, 'https://x.com/');
+    return /^(x|twitter)\.com$/.test(url.hostname) ? parseRoute(url.pathname) : null;
+  } catch {
+    return null; // a malformed href points nowhere
+  }
 }
 
 /** The signed-in user, or null when logged out or while X has not drawn its navigation yet. */

@@ -1,6 +1,5 @@
 /** Finding the profile header's action row (More, Message, Follow buttons) on a profile page. */
-import type { Handle } from '../handle';
-import { parseHandle } from '../handle';
+import { parseHandle, type Handle } from '../handle';
 import { queryFirst, queryOutsideListItems } from './dom';
 
 export interface ActionRowSlot {
@@ -14,8 +13,12 @@ export function shownProfileHandle(column: ParentNode): Handle | null {
   const userName = queryOutsideListItems(column, 'profileUserName');
   if (!userName) return null;
   // The display name comes first and may itself look like "@something": the handle is the last match.
-  const texts = [...userName.querySelectorAll('span')].map((span) => span.textContent?.trim() ?? '');
-  const handleText = texts.reverse().find((text) => /^@[A-Za-z0-9_]{1,15}$/.test(text));
+  const walker = userName.ownerDocument.createTreeWalker(userName, NodeFilter.SHOW_TEXT);
+  let handleText: string | undefined;
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const text = node.textContent?.trim() ?? '';
+    if (/^@[A-Za-z0-9_]{1,15}$/.test(text)) handleText = text;
+  }
   const parsed = parseHandle(handleText);
   return parsed.ok ? parsed.handle : null;
 }

@@ -1,0 +1,25 @@
+/**
+ * Birdcall's content script on X. It only reads the page and forwards requests to the background
+ * (who is signed in, "call this handle"); all call logic lives in the extension's own contexts.
+ */
+import { browser } from 'wxt/browser';
+import { defineContentScript } from 'wxt/utils/define-content-script';
+import type { PageRequest } from '@/lib/messages';
+import { startFeatures } from './feature';
+import { profileHeader } from './profile-header';
+import { createSignedInUser } from './signed-in-user';
+import './style.css';
+
+export default defineContentScript({
+  matches: ['https://x.com/*', 'https://twitter.com/*'],
+  runAt: 'document_idle',
+  main(ctx) {
+    const runner = startFeatures(
+      [createSignedInUser(), profileHeader],
+      { document, send: (message: PageRequest) => browser.runtime.sendMessage(message) },
+      ctx.signal,
+    );
+    // X navigates with history.pushState; WXT reports it through the Navigation API (or polling).
+    ctx.addEventListener(window, 'wxt:locationchange', ({ newUrl }) => runner.navigate(newUrl.pathname));
+  },
+});
