@@ -1,0 +1,36 @@
+/**
+ * Every browser media global the pages touch (the offscreen window's streams, getUserMedia,
+ * permission queries, media element playback), behind one small module so tests replace it whole.
+ */
+import { browser } from 'wxt/browser';
+import { OFFSCREEN_PATH, type MediaHost } from '@/lib/media-bridge';
+
+/** The offscreen document's window: it carries the streams and announces MEDIA_CHANGED. */
+export type OffscreenWindow = EventTarget & MediaHost;
+
+export function findOffscreenWindow(): OffscreenWindow | null {
+  // The generated typings name the views after chrome.windows.Window; they are DOM windows.
+  const views = browser.extension.getViews() as unknown as (Window & MediaHost)[];
+  return views.find((view) => view.location.pathname === OFFSCREEN_PATH) ?? null;
+}
+
+/** Shows `stream` in `element`. Streams come from the offscreen window's realm: srcObject takes them all the same. */
+export function showStream(element: HTMLMediaElement, stream: MediaStream | null): void {
+  if (element.srcObject === stream) return;
+  element.srcObject = stream;
+  // play() only settles once frames arrive, and autoplay covers us anyway: never wait on it.
+  if (stream) element.play().catch(() => {});
+}
+
+export function getUserMedia(constraints: MediaStreamConstraints): Promise<MediaStream> {
+  return navigator.mediaDevices.getUserMedia(constraints);
+}
+
+/** 'unknown' where the browser cannot say (the query throws for names it does not know). */
+export async function permissionState(name: 'camera' | 'microphone'): Promise<PermissionState | 'unknown'> {
+  try {
+    return (await navigator.permissions.query({ name: name as PermissionName })).state;
+  } catch {
+    return 'unknown';
+  }
+}

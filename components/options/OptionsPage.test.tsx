@@ -1,0 +1,85 @@
+import { act } from 'preact/test-utils';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { fakeBrowser } from 'wxt/testing/fake-browser';
+import { PUBLIC_SIGNAL_URL } from '@/lib/signal-config';
+import { signalStatus, signalUrlOverride } from '@/lib/store';
+import { backgroundInbox, byTestId, click, mount, settle, unmount } from '@/tests/unit/ui/harness';
+import { OptionsPage } from './OptionsPage';
+
+const field = (page: HTMLElement) => byTestId(page, 'birdcall-signal-url') as HTMLInputElement;
+const saveButton = (page: HTMLElement) => byTestId(page, 'birdcall-save') as HTMLButtonElement;
+
+async function type(input: HTMLInputElement, text: string) {
+  await act(() => {
+    input.value = text;
+    input.dispatchEvent(new Event('input', { bubbles: true }));
+  });
+  await settle();
+}
+
+beforeEach(() => {
+  fakeBrowser.reset();
+  // The build defines this constant; vitest does not run the build's define.
+  vi.stubGlobal('__BIRDCALL_SIGNAL_URL__', PUBLIC_SIGNAL_URL);
+});
+afterEach(() => {
+  unmount();
+  vi.unstubAllGlobals();
+});
+
+describe('options page', () => {
+  it('shows the build default while nothing is saved', async () => {
+    const page = await mount(<OptionsPage />);
+    expect(field(page).value).toBe(PUBLIC_SIGNAL_URL);
+    expect(saveButton(page).disabled).toBe(true);
+    expect(page.querySelector('[data-testid="birdcall-use-default"]')).toBeNull();
+  });
+
+  it('shows the saved server', async () => {
+    await signalUrlOverride.setValue('http://127.0.0.1:9000/');
+    const page = await mount(<OptionsPage />);
+    expect(field(page).value).toBe('http://127.0.0.1:9000/');
+    expect(byTestId(page, 'birdcall-use-default')).toBeTruthy();
+  });
+
+  it.each([
+    ['127.0.0.1 port 9000', 'is not a URL'],
+    ['ws://127.0.0.1:9000/', 'must start with http:// or https://'],
+    ['http://127.0.0.1:9000/?key=x', 'must not carry a query'],
+  ])('refuses %j: %s', async (text, reason) => {
+    const page = await mount(<OptionsPage />);
+    await type(field(page), text);
+    expect(byTestId(page, 'birdcall-signal-url-error').textContent).toContain(reason);
+    expect(field(page).getAttribute('aria-invalid')).toBe('true');
+    expect(saveButton(page).disabled).toBe(true);
+  });
+
+  it('saves a valid server and tells the background', async () => {
+    const inbox = backgroundInbox();
+    const page = await mount(<OptionsPage />);
+    await type(field(page), ' http://127.0.0.1:9000/ ');
+    expect(page.querySelector('[data-testid="birdcall-signal-url-error"]')).toBeNull();
+    await click(saveButton(page));
+    expect(await signalUrlOverride.getValue()).toBe('http://127.0.0.1:9000/');
+    expect(inbox).toEqual([{ to: 'background', type: 'signal-url-changed' }]);
+    expect(page.textContent).toContain('Saved');
+  });
+
+  it('goes back to the default', async () => {
+    const inbox = backgroundInbox();
+    await signalUrlOverride.setValue('http://127.0.0.1:9000/');
+    const page = await mount(<OptionsPage />);
+    await click(byTestId(page, 'birdcall-use-default'));
+    expect(await signalUrlOverride.getValue()).toBeNull();
+    expect(field(page).value).toBe(PUBLIC_SIGNAL_URL);
+    expect(inbox).toEqual([{ to: 'background', type: 'signal-url-changed' }]);
+  });
+
+  it('shows the signaling status', async () => {
+    await signalStatus.setValue({ status: 'error', detail: 'Cannot reach 127.0.0.1:9000' });
+    const page = await mount(<OptionsPage />);
+    const status = byTestId(page, 'birdcall-signal-status');
+    expect(status.dataset.status).toBe('error');
+    expect(status.textContent).toContain('Cannot reach 127.0.0.1:9000');
+  });
+});

@@ -1,0 +1,65 @@
+/** Options: which signaling server Birdcall uses to find the people you call. */
+import { useViewModel } from '../view-model';
+import { signalStatusText } from '../words';
+import { createOptionsViewModel } from './options-view-model';
+
+export function OptionsPage() {
+  const vm = useViewModel(createOptionsViewModel);
+  const text = vm.text.value;
+  const signal = vm.signal.value;
+  if (text === undefined) return null;
+  const error = vm.error.value;
+  return (
+    <main class="options">
+      <h1>Birdcall settings</h1>
+      <form
+        class="server"
+        onSubmit={(event) => {
+          event.preventDefault();
+          void vm.save();
+        }}
+      >
+        <label for="signal-url">Signaling server</label>
+        <p class="hint" id="signal-url-hint">
+          Birdcall finds the people you call through this PeerJS server; the call itself goes directly between you. Default: {vm.defaultUrl}
+        </p>
+        <input
+          id="signal-url"
+          data-testid="birdcall-signal-url"
+          type="url"
+          spellcheck={false}
+          value={text}
+          aria-invalid={error !== null}
+          aria-describedby={error ? 'signal-url-hint signal-url-error' : 'signal-url-hint'}
+          onInput={(event) => vm.edit(event.currentTarget.value)}
+        />
+        {error && (
+          <p class="field-error" id="signal-url-error" data-testid="birdcall-signal-url-error" role="alert">
+            {error}
+          </p>
+        )}
+        <div class="actions">
+          <button type="submit" class="pill primary" data-testid="birdcall-save" disabled={!vm.canSave.value}>
+            Save
+          </button>
+          {!vm.usingDefault.value && (
+            <button type="button" class="pill" data-testid="birdcall-use-default" onClick={() => void vm.useDefault()}>
+              Use default
+            </button>
+          )}
+        </div>
+        {vm.notice.value && (
+          <p class="notice" role="status">
+            {vm.notice.value}
+          </p>
+        )}
+      </form>
+      {signal && (
+        <p class="signal" data-testid="birdcall-signal-status" data-status={signal.status}>
+          <span class={`dot ${signal.status}`} aria-hidden="true" />
+          {signalStatusText(signal)}
+        </p>
+      )}
+    </main>
+  );
+}

@@ -1,0 +1,52 @@
+import type { CallRecord } from '@/lib/history';
+import { formatClock, formatWhen } from '../format';
+import { Icon } from '../icons';
+import { outcomeText } from '../words';
+
+interface Props {
+  record: CallRecord;
+  /** A missed call this visit is the first to show. */
+  isNew: boolean;
+  now: number;
+  onCallBack: (record: CallRecord) => void;
+}
+
+/** One recent call: who, which way, voice or video, when, how it went, and a call-back button. */
+export function RecentCallRow({ record, isNew, now, onCallBack }: Props) {
+  const { handle, direction, kind, outcome, durationMs } = record;
+  const result = outcome === 'answered' && durationMs !== undefined ? formatClock(durationMs) : outcomeText(outcome);
+  return (
+    <li
+      class={`recent-call ${outcome}${isNew ? ' new' : ''}`}
+      data-testid="birdcall-recent-call"
+      data-handle={handle}
+      data-direction={direction}
+      data-kind={kind}
+      data-outcome={outcome}
+    >
+      <span class="direction" title={direction === 'incoming' ? 'Incoming' : 'Outgoing'}>
+        <Icon name={direction} size={16} />
+      </span>
+      <span class="who">
+        <span class="handle">
+          @{handle}
+          {isNew && <span class="new-dot" title="New" aria-label="new" />}
+        </span>
+        <span class="details">
+          <Icon name={kind === 'video' ? 'video' : 'phone'} size={14} />
+          {kind === 'video' ? 'Video' : 'Voice'} · <span class="result">{result}</span> · <time dateTime={new Date(record.startedAt).toISOString()}>{formatWhen(record.startedAt, now)}</time>
+        </span>
+      </span>
+      <button
+        type="button"
+        class="call-back"
+        data-testid="birdcall-call-back"
+        aria-label={`Call @${handle} back`}
+        title={`Call @${handle} back`}
+        onClick={() => onCallBack(record)}
+      >
+        <Icon name={kind === 'video' ? 'video' : 'phone'} />
+      </button>
+    </li>
+  );
+}

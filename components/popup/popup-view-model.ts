@@ -1,0 +1,92 @@
+/** The toolbar popup's view model: who I am and whether I can be called, an active call, and recent calls. */
+import { computed, signal, type ReadonlySignal } from '@preact/signals';
+import { browser } from 'wxt/browser';
+import { isActive } from '@/lib/call-state';
+import type { Handle } from '@/lib/handle';
+import type { CallRecord } from '@/lib/history';
+import { callHistory, callState, callWindowId, ownHandle, signalStatus } from '@/lib/store';
+import { sendToBackground } from '../background';
+import { storedSignal, type Stored } from '../stored';
+import type { Scope } from '../view-model';
+import type { SignalState } from '../words';
+
+export interface RecentCall {
+  readonly record: CallRecord;
+  /** A missed call not seen before this popup opened. */
+  readonly isNew: boolean;
+}
+
+export interface PopupViewModel {
+  readonly handle: Stored<Handle | null>;
+  readonly signal: Stored<SignalState>;
+  /** Undefined until storage has answered; newest first. */
+  readonly recentCalls: ReadonlySignal<readonly RecentCall[] | undefined>;
+  readonly inCall: ReadonlySignal<boolean>;
+  /** Re-read now and then, so "just now" does not stay just now while the popup is open. */
+  readonly now: ReadonlySignal<number>;
+  readonly error: ReadonlySignal<string | null>;
+  markSeen(): void;
+  callBack(record: CallRecord): void;
+  returnToCall(): void;
+  openX(): void;
+}
+
+const CLOCK_REFRESH_MS = 30_000;
+
+export function createPopupViewModel(scope: Scope): PopupViewModel {
+  const handle = storedSignal(scope, ownHandle);
+  const signalState = storedSignal(scope, signalStatus);
+  const history = storedSignal(scope, callHistory);
+  const call = storedSignal(scope, callState);
+  const windowId = storedSignal(scope, callWindowId);
+  const error = signal<string | null>(null);
+
+  // Opening the popup marks missed calls seen in storage at once; they stay marked for this visit
+  // so the person actually sees which ones are new.
+  const newCallIds = signal<ReadonlySet<string>>(new Set());
+  scope.effect(() => {
+    const unseen = (history.value ?? []).filter((r) => !r.seen).map((r) => r.callId);
+    const known = newCallIds.peek();
+    if (unseen.some((id) => !known.has(id))) newCallIds.value = new Set([...known, ...unseen]);
+  });
+  const recentCalls = computed(() =>
+    history.value?.map((record) => ({ record, isNew: !record.seen || newCallIds.value.has(record.callId) })),
+  );
+
+  const now = signal(Date.now());
+  const clock = setInterval(() => (now.value = Date.now()), CLOCK_REFRESH_MS);
+  scope.onDispose(() => clearInterval(clock));
+
+  let seenSent = false;
+
+  return {
+    handle,
+    signal: signalState,
+    recentCalls,
+    inCall: computed(() => call.value !== undefined && isActive(call.value)),
+    now,
+    error,
+    markSeen() {
+      if (seenSent) return;
+      seenSent = true;
+      void sendToBackground({ to: 'background', type: 'history-seen' });
+    },
+    callBack({ handle, kind }) {
+      void sendToBackground({ to: 'background', type: 'place-call', handle, kind }).then((reply) => {
+        if (reply.ok) window.close();
+        else if (!scope.isDisposed) error.value = reply.error;
+      });
+    },
+    returnToCall() {
+      const id = windowId.value;
+      const focused = id == null ? Promise.reject() : browser.windows.update(id, { focused: true });
+      focused.then(
+        () => window.close(),
+        () => (error.value = 'The call window was closed.'),
+      );
+    },
+    openX() {
+      void browser.tabs.create({ url: 'https://x.com/' }).then(() => window.close());
+    },
+  };
+}
