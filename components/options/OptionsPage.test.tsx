@@ -1,5 +1,5 @@
 import { act } from 'preact/test-utils';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { PUBLIC_SIGNAL_URL } from '@/lib/signal-config';
 import { signalStatus, signalUrlOverride } from '@/lib/store';
@@ -19,12 +19,9 @@ async function type(input: HTMLInputElement, text: string) {
 
 beforeEach(() => {
   fakeBrowser.reset();
-  // The build defines this constant; vitest does not run the build's define.
-  vi.stubGlobal('__BIRDCALL_SIGNAL_URL__', PUBLIC_SIGNAL_URL);
 });
 afterEach(() => {
   unmount();
-  vi.unstubAllGlobals();
 });
 
 describe('options page', () => {
