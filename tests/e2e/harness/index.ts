@@ -1,0 +1,27 @@
+/**
+ * The e2e harness. Typical test:
+ *
+ *   import { inject } from 'vitest';
+ *   import { launchBrowser, expectFramesArriving, waitForState } from './harness';
+ *   const alice = await launchBrowser(inject('extensionDir'), { name: 'alice' });
+ *   ...
+ *   await alice.close();
+ *
+ * The global setup (../global-setup.ts) builds the extension once against a local PeerServer and
+ * provides `extensionDir` and `signalUrl`.
+ */
+export { launchBrowser, type BirdcallBrowser, type LaunchOptions, type XPageHtml, type WaitOptions } from './browser';
+export { startPeerServer, type RunningPeerServer, type PeerServerOptions } from './peer-server';
+export { findChromium } from './chromium';
+export { deepQuery, deepQueryAll, inspectDeep, findDeep, waitForDeep, clickDeep, testid } from './dom';
+export {
+  expectFramesArriving,
+  readVideo,
+  waitForState,
+  readCallState,
+  type VideoReading,
+  type CallStateReading,
+  type CallPhase,
+} from './media';
+export type { ExtensionChrome, ManifestLike, ChromeEventLike, StorageAreaLike } from './extension-api';
+export { poll, sleep, type PollOptions } from './poll';
