@@ -3,70 +3,22 @@
  * notification, the call windows with real frames, the endings, and both popups' history.
  */
 import type { Page } from 'puppeteer-core';
-import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
-import { homePage, profilePage } from '../fixtures/x-pages';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
+  acceptFromNotification,
+  callFromProfile,
   clickDeep,
+  openProfile,
+  closeCallWindows,
   expectFramesArriving,
-  launchBrowser,
   poll,
+  popupRows,
   readVideo,
+  signIn,
   testid,
   waitForState,
-  type BirdcallBrowser,
-  type ExtensionChrome,
+  type Person,
 } from './harness';
-
-declare const chrome: ExtensionChrome; // evaluated in the service worker
-
-interface Person {
-  handle: string;
-  browser: BirdcallBrowser;
-}
-
-async function signIn(handle: string): Promise<Person> {
-  const browser = await launchBrowser(inject('extensionDir'), { name: handle });
-  // Visiting x.com teaches Birdcall the signed-in handle; it then registers at the PeerServer.
-  await browser.openXPage('https://x.com/home', homePage(handle));
-  await poll(
-    () => browser.evaluateInWorker(async () => ((await chrome.storage.session.get('signal')).signal as { status?: string } | undefined)?.status === 'connected' || undefined),
-    `${handle} connected to the signaling server`,
-    { timeoutMs: 20_000 },
-  );
-  return { handle, browser };
-}
-
-/** Opens the callee's profile as the caller and clicks the call button; returns the caller's call window. */
-async function callFromProfile(caller: Person, callee: string, kind: 'audio' | 'video'): Promise<Page> {
-  const profile = await caller.browser.openXPage(`https://x.com/${callee}`, profilePage({ viewer: caller.handle, profile: callee }));
-  await clickDeep(profile, testid(`birdcall-call-${kind}`));
-  const callWindow = await caller.browser.waitForPage('/call.html');
-  await profile.close();
-  return callWindow;
-}
-
-async function popupRows(person: Person) {
-  const popup = await person.browser.openExtensionPage('/popup.html');
-  try {
-    await popup.waitForSelector(testid('birdcall-recent-call'), { timeout: 10_000 });
-    return await popup.$$eval(testid('birdcall-recent-call'), (rows) =>
-      rows.map((row) => ({
-        handle: row.getAttribute('data-handle'),
-        direction: row.getAttribute('data-direction'),
-        kind: row.getAttribute('data-kind'),
-        outcome: row.getAttribute('data-outcome'),
-      })),
-    );
-  } finally {
-    await popup.close();
-  }
-}
-
-async function closeCallWindows(person: Person) {
-  for (const page of await person.browser.browser.pages()) {
-    if (page.url().includes('/call.html')) await page.close();
-  }
-}
 
 describe('a call from an X profile', () => {
   let alice: Person;
@@ -74,7 +26,6 @@ describe('a call from an X profile', () => {
 
   beforeAll(async () => {
     [alice, bob] = await Promise.all([signIn('alice'), signIn('Bob_1')]);
-    bob.handle = 'bob_1';
   });
   afterEach(async () => {
     await Promise.all([alice, bob].filter(Boolean).map(closeCallWindows));
@@ -84,12 +35,29 @@ describe('a call from an X profile', () => {
   });
 
   it('connects a video call accepted from the notification, with frames both ways, and hang-up ends both', async () => {
-    const aliceWindow = await callFromProfile(alice, 'bob_1', 'video');
+    const profile = await openProfile(alice, 'bob_1');
+    const clickedAt = Date.now();
+    await clickDeep(profile, testid('birdcall-call-video'));
+    const aliceWindow = await alice.browser.waitForPage('/call.html');
     await waitForState(aliceWindow, 'outgoing', { peer: 'bob_1' });
 
-    const notification = await bob.browser.waitForNotification('birdcall-incoming-');
+    const notification = await bob.browser.waitForNotification('birdcall-incoming-', { intervalMs: 10 });
+    const notifiedAt = Date.now();
     await bob.browser.clickNotificationButton(notification, 0);
+    const acceptedAt = Date.now();
     const bobWindow = await bob.browser.waitForPage('/call.html');
+    const firstFrame = (page: Page) =>
+      page
+        .waitForFunction(() => (document.querySelector('[data-testid="birdcall-remote-video"]') as HTMLVideoElement | null)?.videoWidth, {
+          polling: 10,
+          timeout: 20_000,
+        })
+        .then(() => Date.now() - acceptedAt);
+    const [callerFrameMs, calleeFrameMs] = await Promise.all([firstFrame(aliceWindow), firstFrame(bobWindow)]);
+    console.log(
+      `[figures] click -> callee notification ${notifiedAt - clickedAt} ms; accept -> first remote frame: caller ${callerFrameMs} ms, callee ${calleeFrameMs} ms`,
+    );
+    await profile.close();
 
     await waitForState(aliceWindow, 'connected', { peer: 'bob_1' });
     await waitForState(bobWindow, 'connected', { peer: 'alice' });
@@ -108,8 +76,7 @@ describe('a call from an X profile', () => {
 
   it('keeps a connected call going while the service worker is stopped, and hangs up after it wakes', async () => {
     const aliceWindow = await callFromProfile(alice, 'bob_1', 'video');
-    await bob.browser.clickNotificationButton(await bob.browser.waitForNotification('birdcall-incoming-'), 0);
-    const bobWindow = await bob.browser.waitForPage('/call.html');
+    const bobWindow = await acceptFromNotification(bob);
     await waitForState(aliceWindow, 'connected');
     await waitForState(bobWindow, 'connected');
 
@@ -173,7 +140,7 @@ describe('a call from an X profile', () => {
     const carol = await signIn('carol');
     try {
       const aliceWindow = await callFromProfile(alice, 'bob_1', 'audio');
-      await bob.browser.clickNotificationButton(await bob.browser.waitForNotification('birdcall-incoming-'), 0);
+      await acceptFromNotification(bob);
       await waitForState(aliceWindow, 'connected');
 
       const carolWindow = await callFromProfile(carol, 'bob_1', 'audio');

@@ -31,6 +31,8 @@ export type XPageHtml = string | ((path: string, url: URL) => string);
 
 export interface WaitOptions {
   timeoutMs?: number;
+  /** How often to look, where the wait polls. */
+  intervalMs?: number;
 }
 
 export interface BirdcallBrowser {
@@ -346,7 +348,7 @@ export async function launchBrowser(extensionDir: string, options: LaunchOptions
   }
 
   async function waitForNotification(idPrefix?: string, opts: WaitOptions = {}): Promise<string> {
-    const { timeoutMs: wait = 15_000 } = opts;
+    const { timeoutMs: wait = 15_000, intervalMs } = opts;
     let last: string[] = [];
     return poll(
       async () => {
@@ -358,7 +360,7 @@ export async function launchBrowser(extensionDir: string, options: LaunchOptions
         return matching[0];
       },
       `a notification${idPrefix ? ` with id starting "${idPrefix}"` : ''}`,
-      { timeoutMs: wait, describe: () => `notifications shown: ${last.join(', ') || '(none)'}` },
+      { timeoutMs: wait, intervalMs, describe: () => `notifications shown: ${last.join(', ') || '(none)'}` },
     );
   }
 

@@ -50,6 +50,7 @@ export interface ExtensionChrome {
     onClosed: ChromeEventLike<[notificationId: string, byUser: boolean]>;
   };
   storage: { local: StorageAreaLike; session: StorageAreaLike };
+  action: { getBadgeText(details: { tabId?: number }): Promise<string> };
   offscreen?: { hasDocument?(): Promise<boolean>; closeDocument(): Promise<void> };
   extension?: { getViews(filter?: Record<string, unknown>): Window[] };
 }

@@ -25,3 +25,14 @@ export {
 } from './media';
 export type { ExtensionChrome, ManifestLike, ChromeEventLike, StorageAreaLike } from './extension-api';
 export { poll, sleep, type PollOptions } from './poll';
+export {
+  signIn,
+  openProfile,
+  callFromProfile,
+  acceptFromNotification,
+  popupRows,
+  closeCallWindows,
+  signalStatusOf,
+  type Person,
+  type RecentCallRow,
+} from './people';
