@@ -3,7 +3,9 @@
  * caller opens. PeerJS itself has no ring, decline or cancel, so these messages add them.
  *
  * caller -> callee: ring, cancel, hangup        callee -> caller: accept, decline, busy, hangup
- * After "accept" the callee places the PeerJS media call back to the caller, tagged with callId.
+ * "ring" is the DataConnection's metadata, so it arrives with the offer through the signaling
+ * server; the rest go over the channel once it is open. After "accept" the callee places the
+ * PeerJS media call back to the caller, tagged with callId.
  * Every message carries the protocol version; anything else is dropped by parseWireMessage.
  */
 import { isHandle, type Handle } from './handle';

@@ -113,12 +113,11 @@ export function createCallController(platform: Platform, now: () => number = Dat
     if (self === peer) return { ok: false, error: 'You cannot call yourself.' };
     const callId = newCallId();
     await dispatch({ type: 'dial', callId, peer, kind, at: now() });
-    await openCallWindow();
-    try {
-      await platform.sendToOffscreen({ to: 'offscreen', type: 'dial', callId, peer, kind });
-    } catch (error) {
+    // Ring first: opening a window takes longer than the whole signaling round trip.
+    const dialing = platform.sendToOffscreen({ to: 'offscreen', type: 'dial', callId, peer, kind }).catch(async (error: unknown) => {
       await dispatch({ type: 'end', callId, reason: 'failed', at: now(), detail: String(error) });
-    }
+    });
+    await Promise.all([dialing, openCallWindow()]);
     return { ok: true };
   }
 
@@ -127,8 +126,7 @@ export function createCallController(platform: Platform, now: () => number = Dat
     if (state.phase !== 'incoming') return { ok: false, error: 'There is no incoming call to accept.' };
     const callId = state.call.callId;
     await dispatch({ type: 'accept', callId });
-    await openCallWindow();
-    await platform.sendToOffscreen({ to: 'offscreen', type: 'accept', callId });
+    await Promise.all([platform.sendToOffscreen({ to: 'offscreen', type: 'accept', callId }), openCallWindow()]);
     return { ok: true };
   }
 

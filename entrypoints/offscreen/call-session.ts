@@ -45,6 +45,8 @@ export class CallSession {
   private ended = false;
   private readonly timers = new Set<ReturnType<typeof setTimeout>>();
   private stopRingtone: (() => void) | null = null;
+  /** Messages said before the control channel opened (a cancel right after dialing, say). */
+  private readonly unsent: WireMessage[] = [];
 
   private constructor(
     private readonly host: SessionHost,
@@ -56,15 +58,20 @@ export class CallSession {
     private readonly control: DataConnection,
   ) {
     control.on('data', (data) => this.onWire(data));
+    control.on('open', () => {
+      for (const message of this.unsent.splice(0)) void control.send(message);
+    });
     control.on('close', () => this.end(this.connected ? 'remote-hung-up' : 'failed', 'The connection was lost.'));
     control.on('error', (error) => console.warn('Birdcall: control channel error:', error));
   }
 
   static dial(host: SessionHost, peer: Peer, callId: string, remote: Handle, kind: CallKind): CallSession {
-    const control = peer.connect(peerIdForHandle(remote), { reliable: true, metadata: { birdcall: 1 } });
+    // The ring rides on the connection's metadata: it reaches the callee with the offer, through
+    // the signaling server, without waiting for the peer-to-peer channel to open.
+    const ring: WireMessage = { v: 1, type: 'ring', callId, from: host.self, kind };
+    const control = peer.connect(peerIdForHandle(remote), { reliable: true, metadata: ring });
     const session = new CallSession(host, peer, callId, remote, 'outgoing', kind, control);
     session.openLocalMedia();
-    control.on('open', () => session.send({ v: 1, type: 'ring', callId, from: host.self, kind }));
     session.after(UNAVAILABLE_AFTER_MS, () => {
       if (!control.open) session.end('unavailable');
     });
@@ -90,10 +97,9 @@ export class CallSession {
     return this.ended;
   }
 
-  /** The control channel of someone else ringing while this call goes on. */
+  /** Answers someone else ringing while this call goes on. */
   static turnAwayBusy(control: DataConnection, callId: string): void {
-    control.send({ v: 1, type: 'busy', callId } satisfies WireMessage);
-    setTimeout(() => control.close(), CLOSE_DELAY_MS);
+    sendThenClose(control, { v: 1, type: 'busy', callId });
   }
 
   async accept(): Promise<void> {
@@ -244,7 +250,10 @@ export class CallSession {
   }
 
   private send(message: WireMessage): void {
-    if (!this.control.open) return;
+    if (!this.control.open) {
+      this.unsent.push(message);
+      return;
+    }
     try {
       void this.control.send(message);
     } catch (error) {
@@ -275,9 +284,18 @@ export class CallSession {
     this.remoteStream = null;
     this.publish();
     this.media?.close();
-    const control = this.control;
-    setTimeout(() => control.close(), CLOSE_DELAY_MS);
+    this.closeControlSoon();
     this.host.disposed(this);
+  }
+
+  /** Closes the control channel once what was said has had time to leave (or it never opened). */
+  private closeControlSoon(): void {
+    const control = this.control;
+    if (control.open) setTimeout(() => control.close(), CLOSE_DELAY_MS);
+    else {
+      control.once('open', () => setTimeout(() => control.close(), CLOSE_DELAY_MS));
+      setTimeout(() => control.close(), UNAVAILABLE_AFTER_MS);
+    }
   }
 
   private silenceRingtone(): void {
@@ -302,4 +320,13 @@ export class CallSession {
     clearTimeout(timer);
     this.timers.delete(timer);
   }
+}
+
+function sendThenClose(control: DataConnection, message: WireMessage): void {
+  const go = () => {
+    void control.send(message);
+    setTimeout(() => control.close(), CLOSE_DELAY_MS);
+  };
+  if (control.open) go();
+  else control.once('open', go);
 }

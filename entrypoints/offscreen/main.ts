@@ -12,8 +12,6 @@ import { parseWireMessage } from '@/lib/protocol';
 import { CallSession, type SessionHost } from './call-session';
 import { PeerLink } from './peer-link';
 
-/** A caller must say "ring" this soon after its control channel opens, or it is dropped. */
-const RING_WAIT_MS = 10_000;
 const PEER_OPEN_WAIT_MS = 5_000;
 
 let session: CallSession | null = null;
@@ -55,25 +53,23 @@ function onControlConnection(control: DataConnection): void {
     control.close();
     return;
   }
-  const giveUp = setTimeout(() => control.close(), RING_WAIT_MS);
-  control.once('data', (data) => {
-    clearTimeout(giveUp);
-    const parsed = parseWireMessage(data);
-    if (!parsed.ok || parsed.message.type !== 'ring' || parsed.message.from !== caller) {
-      console.warn('Birdcall: dropped a first message that is not a valid ring:', parsed.ok ? parsed.message.type : parsed.error);
-      control.close();
-      return;
-    }
-    const activeSession = session;
-    if (activeSession && !activeSession.isEnded) {
-      CallSession.turnAwayBusy(control, parsed.message.callId);
-      return;
-    }
-    const current = config;
-    if (!current) return;
-    // Let the peer object come from the connection's provider: it is the open Peer.
-    session = CallSession.ring(sessionHost(current.handle), control.provider, control, parsed.message);
-  });
+  const parsed = parseWireMessage(control.metadata);
+  if (!parsed.ok || parsed.message.type !== 'ring' || parsed.message.from !== caller) {
+    console.warn('Birdcall: refused a connection without a valid ring:', parsed.ok ? parsed.message.type : parsed.error);
+    control.close();
+    return;
+  }
+  const activeSession = session;
+  if (activeSession && !activeSession.isEnded) {
+    CallSession.turnAwayBusy(control, parsed.message.callId);
+    return;
+  }
+  if (!config) {
+    control.close();
+    return;
+  }
+  // The connection's provider is the open Peer that received it.
+  session = CallSession.ring(sessionHost(config.handle), control.provider, control, parsed.message);
 }
 
 function onMediaCall(call: MediaConnection): void {

@@ -32,7 +32,7 @@ describe('parseRoute', () => {
   );
 
   it.each([
-    '/home', '/Home', '/explore', '/i/chat', '/i/chat/pin', '/settings/profile', '/notifications', '/messages',
+    '/home', '/Home', '/explore', '/i/chat/pin', '/i/chat/PIN/', '/i/chat/pin/new', '/i/chat/a/b', '/i/chats', '/settings/profile', '/notifications', '/messages',
     '/search?q=bob', '/compose/post', '/login', '/tos', '/i',
   ])('%s is reserved, not a profile', (path) => {
     expect(parseRoute(path)).toEqual(other);
@@ -46,11 +46,27 @@ describe('parseRoute', () => {
   });
 });
 
+describe('chat routes', () => {
+  it.each([
+    ['/i/chat', null],
+    ['/i/chat/', null],
+    ['/i/chat?x=1', null],
+    ['/i/chat/1000000000000000001-1000000000000000002', '1000000000000000001-1000000000000000002'],
+    ['/i/chat/g1234567890/', 'g1234567890'],
+  ])('%s is the chat with conversation %j', (path, conversation) => {
+    expect(parseRoute(path)).toEqual({ kind: 'chat', conversation });
+  });
+});
+
 describe('sameRoute', () => {
   it('compares kind and handle', () => {
     expect(sameRoute(parseRoute('/bob'), parseRoute('/Bob/media'))).toBe(true);
     expect(sameRoute(parseRoute('/bob'), parseRoute('/carol'))).toBe(false);
     expect(sameRoute(parseRoute('/home'), parseRoute('/explore'))).toBe(true);
     expect(sameRoute(parseRoute('/home'), parseRoute('/bob'))).toBe(false);
+    expect(sameRoute(parseRoute('/i/chat/1-2'), parseRoute('/i/chat/1-2/'))).toBe(true);
+    expect(sameRoute(parseRoute('/i/chat/1-2'), parseRoute('/i/chat/1-3'))).toBe(false);
+    expect(sameRoute(parseRoute('/i/chat'), parseRoute('/home'))).toBe(false);
+    expect(sameRoute(parseRoute('/home'), parseRoute('/i/chat'))).toBe(false);
   });
 });
