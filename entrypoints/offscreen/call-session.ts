@@ -85,8 +85,9 @@ export class CallSession {
 
   static ring(host: SessionHost, peer: Peer, control: DataConnection, ring: Extract<WireMessage, { type: 'ring' }>): CallSession {
     const session = new CallSession(host, peer, ring.callId, ring.from, 'incoming', ring.kind, control);
-    session.stopRingtone = startRingtone(host.devices);
     host.report({ type: 'incoming', callId: ring.callId, from: ring.from, kind: ring.kind });
+    // After the report: creating an AudioContext can take 100 ms, the notification must not wait.
+    session.stopRingtone = startRingtone(host.devices);
     session.after(CALLEE_RING_TIMEOUT_MS, () => {
       if (!session.accepted) session.end('no-answer');
     });
