@@ -1,8 +1,11 @@
+import { existsSync } from 'node:fs';
 import { defineConfig } from 'wxt';
 import { defaultSignalUrl } from './lib/signal-config';
 
 // BIRDCALL_SIGNAL_URL is read at build time; unset means the public PeerJS server.
 const signalUrl = defaultSignalUrl(process.env.BIRDCALL_SIGNAL_URL);
+const DEBIAN_CHROMIUM = '/usr/lib/chromium/chromium';
+const chromium = process.env.CHROME_PATH ?? (existsSync(DEBIAN_CHROMIUM) ? DEBIAN_CHROMIUM : undefined);
 
 export default defineConfig({
   modules: ['@wxt-dev/webextension-polyfill'],
@@ -10,12 +13,21 @@ export default defineConfig({
   manifest: {
     name: 'Birdcall',
     description: 'Voice and video calls with anyone you find on X, peer to peer.',
+    default_locale: 'en',
     permissions: ['offscreen', 'notifications', 'storage'],
     host_permissions: ['https://x.com/*', 'https://twitter.com/*'],
     action: { default_title: 'Birdcall' },
+  },
+  // `npm run dev` opens this Chromium (CHROME_PATH, else Debian's) with Birdcall loaded, on x.com.
+  webExt: {
+    binaries: chromium ? { chrome: chromium } : {},
+    startUrls: ['https://x.com/'],
+    // Chromium refuses to start its sandbox as root (containers, CI machines).
+    chromiumArgs: process.getuid?.() === 0 ? ['--no-sandbox'] : [],
   },
   vite: () => ({
     define: { __BIRDCALL_SIGNAL_URL__: JSON.stringify(signalUrl) },
     esbuild: { jsx: 'automatic', jsxImportSource: 'preact' },
   }),
 });
+
