@@ -107,6 +107,7 @@ export class CallSession {
     if (this.direction !== 'incoming' || this.accepted || this.ended) return;
     this.accepted = true;
     this.silenceRingtone();
+    this.expectMediaSoon();
     const local = await this.openLocalMedia();
     if (!local || this.ended) return;
     this.send({ v: 1, type: 'accept', callId: this.callId });
@@ -178,9 +179,7 @@ export class CallSession {
         if (!fromCallee || this.accepted) return;
         this.accepted = true;
         this.host.report({ type: 'remote-accepted', callId: this.callId });
-        this.after(MEDIA_TIMEOUT_MS, () => {
-          if (!this.connected) this.fail('The call could not connect.');
-        });
+        this.expectMediaSoon();
         return;
       case 'decline':
         if (fromCallee) this.end('declined');
@@ -241,6 +240,13 @@ export class CallSession {
       else if (pc.connectionState === 'disconnected') {
         grace = this.after(DISCONNECTED_GRACE_MS, () => this.fail('The network path between you was lost.'));
       }
+    });
+  }
+
+  /** Once both said yes, media must flow within MEDIA_TIMEOUT_MS, or the call has failed. */
+  private expectMediaSoon(): void {
+    this.after(MEDIA_TIMEOUT_MS, () => {
+      if (!this.connected) this.fail('The call could not connect.');
     });
   }
 

@@ -1,0 +1,259 @@
+/**
+ * CallSession against fake PeerJS connections and fake timers: the timeouts nobody waits for in
+ * an end-to-end test (45 s no answer, 5.5 s unavailable), and hostile or late control messages.
+ */
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type Peer from 'peerjs';
+import type { DataConnection, MediaConnection } from 'peerjs';
+import type { Handle } from '@/lib/handle';
+import type { MediaDevices } from '@/lib/media-devices';
+import type { WireMessage } from '@/lib/protocol';
+import { CallSession, RING_TIMEOUT_MS, type SessionHost } from './call-session';
+
+type Listener = (...args: unknown[]) => void;
+
+class FakeEmitter {
+  private listeners = new Map<string, Listener[]>();
+  on(event: string, listener: Listener) {
+    this.listeners.set(event, [...(this.listeners.get(event) ?? []), listener]);
+    return this;
+  }
+  once(event: string, listener: Listener) {
+    const wrapper: Listener = (...args) => {
+      this.listeners.set(event, (this.listeners.get(event) ?? []).filter((l) => l !== wrapper));
+      listener(...args);
+    };
+    return this.on(event, wrapper);
+  }
+  emit(event: string, ...args: unknown[]) {
+    for (const listener of this.listeners.get(event) ?? []) listener(...args);
+  }
+}
+
+class FakeControl extends FakeEmitter {
+  open = false;
+  sent: unknown[] = [];
+  closed = false;
+  constructor(readonly peer: string, readonly metadata: unknown) {
+    super();
+  }
+  send(message: unknown) {
+    this.sent.push(message);
+  }
+  close() {
+    if (this.closed) return;
+    this.closed = true;
+    this.open = false;
+    this.emit('close');
+  }
+  becomeOpen() {
+    this.open = true;
+    this.emit('open');
+  }
+}
+
+class FakeMedia extends FakeEmitter {
+  peerConnection = Object.assign(new EventTarget(), { connectionState: 'new' as RTCPeerConnectionState });
+  answered: unknown = null;
+  constructor(readonly peer: string, readonly metadata: unknown) {
+    super();
+  }
+  answer(stream: unknown) {
+    this.answered = stream;
+  }
+  close() {
+    this.emit('close');
+  }
+  connect(stream: object) {
+    this.peerConnection.connectionState = 'connected';
+    this.emit('stream', stream);
+    this.peerConnection.dispatchEvent(new Event('connectionstatechange'));
+  }
+}
+
+function fakeStream() {
+  const track = { enabled: true, stopped: false, stop() { this.stopped = true; } };
+  return { track, stream: { getTracks: () => [track], getAudioTracks: () => [track], getVideoTracks: () => [] } as unknown as MediaStream };
+}
+
+function setup() {
+  const reports: Array<{ type: string; reason?: string }> = [];
+  const local = fakeStream();
+  const devices: MediaDevices = {
+    open: vi.fn(async () => local.stream),
+    createAudioContext: () => {
+      throw new Error('no audio in tests');
+    },
+  };
+  const host: SessionHost = {
+    self: 'alice' as Handle,
+    devices,
+    report: (event) => reports.push(event),
+    publishMedia: () => undefined,
+    disposed: () => undefined,
+  };
+  const controls: FakeControl[] = [];
+  const calls: FakeMedia[] = [];
+  const peer = {
+    connect: (id: string, options: { metadata: unknown }) => {
+      const control = new FakeControl(id, options.metadata);
+      controls.push(control);
+      return control;
+    },
+    call: (id: string, _stream: unknown, options: { metadata: unknown }) => {
+      const call = new FakeMedia(id, options.metadata);
+      calls.push(call);
+      return call;
+    },
+  } as unknown as Peer;
+  return { reports, host, peer, controls, calls, local, devices };
+}
+
+const callId = '11111111-2222-4333-8444-555555555555';
+const bobId = 'birdcall-v1-xbob';
+const ended = (reports: Array<{ type: string; reason?: string }>) => reports.filter((r) => r.type === 'ended').map((r) => r.reason);
+
+beforeEach(() => {
+  vi.useFakeTimers();
+  vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+});
+afterEach(() => {
+  vi.useRealTimers();
+  vi.restoreAllMocks();
+});
+
+describe('outgoing CallSession', () => {
+  it('rings through the connection metadata, with the caller handle and kind', () => {
+    const { host, peer, controls } = setup();
+    CallSession.dial(host, peer, callId, 'bob' as Handle, 'video');
+    expect(controls[0].peer).toBe(bobId);
+    expect(controls[0].metadata).toEqual({ v: 1, type: 'ring', callId, from: 'alice', kind: 'video' });
+  });
+
+  it('gives up with "no answer" after 45 s, telling the callee', async () => {
+    const { host, peer, controls, reports, local } = setup();
+    CallSession.dial(host, peer, callId, 'bob' as Handle, 'audio');
+    controls[0].becomeOpen();
+    await vi.advanceTimersByTimeAsync(RING_TIMEOUT_MS - 1);
+    expect(ended(reports)).toEqual([]);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(controls[0].sent).toContainEqual({ v: 1, type: 'cancel', callId, reason: 'no-answer' });
+    expect(ended(reports)).toEqual(['no-answer']);
+    expect(local.track.stopped).toBe(true);
+  });
+
+  it('is "unavailable" when the control channel never opens', async () => {
+    const { host, peer, reports } = setup();
+    CallSession.dial(host, peer, callId, 'bob' as Handle, 'audio');
+    await vi.advanceTimersByTimeAsync(5_500);
+    expect(ended(reports)).toEqual(['unavailable']);
+  });
+
+  it('is "unavailable" at once when the server says the peer is not there', () => {
+    const { host, peer, reports } = setup();
+    const session = CallSession.dial(host, peer, callId, 'bob' as Handle, 'audio');
+    session.peerUnavailable('birdcall-v1-xcarol');
+    expect(ended(reports)).toEqual([]);
+    session.peerUnavailable(bobId);
+    expect(ended(reports)).toEqual(['unavailable']);
+  });
+
+  it('drops malformed and foreign messages and carries on', async () => {
+    const { host, peer, controls, reports } = setup();
+    CallSession.dial(host, peer, callId, 'bob' as Handle, 'audio');
+    controls[0].becomeOpen();
+    for (const junk of [null, 'hangup', { v: 2, type: 'hangup', callId }, { v: 1, type: 'hangup', callId: 'x' }, { v: 1, type: 'boom', callId }, new Array(1e4).fill('x')]) {
+      controls[0].emit('data', junk);
+    }
+    controls[0].emit('data', { v: 1, type: 'hangup', callId: '99999999-2222-4333-8444-555555555555' } satisfies WireMessage);
+    controls[0].emit('data', { v: 1, type: 'cancel', callId, reason: 'hung-up' } satisfies WireMessage); // only callers cancel
+    expect(ended(reports)).toEqual([]);
+    controls[0].emit('data', { v: 1, type: 'decline', callId } satisfies WireMessage);
+    controls[0].emit('data', { v: 1, type: 'decline', callId } satisfies WireMessage);
+    expect(ended(reports)).toEqual(['declined']);
+  });
+
+  it('answers only the callee media call for this call, then reports connected', async () => {
+    const { host, peer, controls, reports, local } = setup();
+    const session = CallSession.dial(host, peer, callId, 'bob' as Handle, 'video');
+    controls[0].becomeOpen();
+    controls[0].emit('data', { v: 1, type: 'accept', callId } satisfies WireMessage);
+    expect(reports.map((r) => r.type)).toContain('remote-accepted');
+    const stranger = new FakeMedia('birdcall-v1-xmallory', { callId });
+    const wrongCall = new FakeMedia(bobId, { callId: 'other' });
+    expect(session.claims(stranger as unknown as MediaConnection)).toBe(false);
+    expect(session.claims(wrongCall as unknown as MediaConnection)).toBe(false);
+    const media = new FakeMedia(bobId, { birdcall: 1, callId });
+    expect(session.claims(media as unknown as MediaConnection)).toBe(true);
+    await session.answer(media as unknown as MediaConnection);
+    expect(media.answered).toBe(local.stream);
+    media.connect({});
+    expect(reports.filter((r) => r.type === 'media-connected')).toHaveLength(1);
+    // The accept timer no longer matters once connected.
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(ended(reports)).toEqual([]);
+  });
+
+  it('a cancel said before the channel opened is delivered once it opens', () => {
+    const { host, peer, controls } = setup();
+    const session = CallSession.dial(host, peer, callId, 'bob' as Handle, 'audio');
+    session.hangup();
+    expect(controls[0].sent).toEqual([]);
+    controls[0].becomeOpen();
+    expect(controls[0].sent).toEqual([{ v: 1, type: 'cancel', callId, reason: 'hung-up' }]);
+  });
+
+  it('a missing camera fails the call with a reason a person can act on', async () => {
+    const { host, peer, reports, devices } = setup();
+    vi.mocked(devices.open).mockRejectedValueOnce(Object.assign(new Error('denied'), { name: 'NotAllowedError' }));
+    CallSession.dial(host, peer, callId, 'bob' as Handle, 'video');
+    await vi.advanceTimersByTimeAsync(0);
+    expect(reports.map((r) => r.type)).toEqual(['permission-needed', 'ended']);
+    expect(reports[1]).toMatchObject({ reason: 'failed', detail: expect.stringMatching(/camera or microphone/) });
+  });
+});
+
+describe('incoming CallSession', () => {
+  const ring = { v: 1, type: 'ring', callId, from: 'bob' as Handle, kind: 'audio' } as const;
+
+  it('reports the ring, and after 50 s without an answer ends as no-answer (a missed call)', async () => {
+    const { host, peer, reports } = setup();
+    const control = new FakeControl(bobId, ring);
+    CallSession.ring(host, peer, control as unknown as DataConnection, ring);
+    expect(reports[0]).toEqual({ type: 'incoming', callId, from: 'bob', kind: 'audio' });
+    await vi.advanceTimersByTimeAsync(50_000);
+    expect(ended(reports)).toEqual(['no-answer']);
+  });
+
+  it('accept opens the microphone, says accept and calls the caller back with the call id', async () => {
+    const { host, peer, reports, calls } = setup();
+    const control = new FakeControl(bobId, ring);
+    const session = CallSession.ring(host, peer, control as unknown as DataConnection, ring);
+    control.becomeOpen();
+    await session.accept();
+    await session.accept();
+    expect(control.sent).toEqual([{ v: 1, type: 'accept', callId }]);
+    expect(calls).toHaveLength(1);
+    expect(calls[0]).toMatchObject({ peer: bobId, metadata: { callId } });
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(ended(reports)).toEqual(['failed']);
+  });
+
+  it('the caller cancelling ends the ring as cancelled; a late accept does nothing', async () => {
+    const { host, peer, reports, calls } = setup();
+    const control = new FakeControl(bobId, ring);
+    const session = CallSession.ring(host, peer, control as unknown as DataConnection, ring);
+    control.becomeOpen();
+    control.emit('data', { v: 1, type: 'cancel', callId, reason: 'hung-up' } satisfies WireMessage);
+    await session.accept();
+    expect(ended(reports)).toEqual(['cancelled']);
+    expect(calls).toHaveLength(0);
+  });
+
+  it('turns a second caller away as busy', () => {
+    const control = new FakeControl('birdcall-v1-xcarol', ring);
+    control.becomeOpen();
+    CallSession.turnAwayBusy(control as unknown as DataConnection, callId);
+    expect(control.sent).toEqual([{ v: 1, type: 'busy', callId }]);
+  });
+});
