@@ -14,6 +14,7 @@ function fakePlatform() {
     sent: [] as OffscreenCommand[],
     badge: [] as number[],
     permissionPages: 0,
+    offscreenAlive: true,
   };
   const platform: Platform = {
     showIncomingNotification: async (callId, from, kind) => void log.shown.push(`${callId}:${from}:${kind}`),
@@ -22,6 +23,7 @@ function fakePlatform() {
       log.windows++;
       return existing ?? 7;
     },
+    offscreenExists: async () => log.offscreenAlive,
     sendToOffscreen: async (command) => void log.sent.push(command),
     setMissedBadge: async (count) => void log.badge.push(count),
     openPermissionPage: async () => void log.permissionPages++,
@@ -175,5 +177,15 @@ describe('call controller', () => {
     await controller.handle({ ...bg, type: 'signal-url-changed' });
     expect(log.sent.at(-1)).toEqual({ to: 'offscreen', type: 'configure', config: null });
     expect(await store.signalStatus.getValue()).toMatchObject({ status: 'error', detail: expect.stringContaining('http') });
+  });
+
+  it('on waking, a call whose offscreen document is gone ends as failed; one that lives goes on', async () => {
+    await controller.handle({ ...bg, type: 'place-call', handle: 'bob' as Handle, kind: 'video' });
+    await controller.start();
+    expect((await store.callState.getValue()).phase).toBe('outgoing');
+    log.offscreenAlive = false;
+    await controller.start();
+    expect(await store.callState.getValue()).toMatchObject({ phase: 'ended', reason: 'failed' });
+    expect((await store.callHistory.getValue())[0]).toMatchObject({ outcome: 'failed' });
   });
 });

@@ -177,6 +177,13 @@ export function createCallController(platform: Platform, now: () => number = Dat
       }
       case 'media-permission-granted':
         return { ok: true };
+      case 'layout-changed': {
+        // One entry per surface and path (the newest), newest first, only the latest few.
+        const { surface, path, anchors } = message;
+        const others = (await store.layoutIssues.getValue()).filter((issue) => issue.surface !== surface || issue.path !== path);
+        await store.layoutIssues.setValue([{ surface, path, anchors, at: now() }, ...others].slice(0, store.MAX_LAYOUT_ISSUES));
+        return { ok: true };
+      }
       case 'permission-needed':
         await platform.openPermissionPage();
         return { ok: true };
@@ -229,6 +236,11 @@ export function createCallController(platform: Platform, now: () => number = Dat
 
     start: () =>
       serially(async () => {
+        // A call the offscreen document no longer holds (it crashed or was closed) cannot go on.
+        const state = await store.callState.getValue();
+        if (isActive(state) && !(await platform.offscreenExists())) {
+          await dispatch({ type: 'end', callId: state.call.callId, reason: 'failed', at: now(), detail: 'The call engine stopped unexpectedly.' });
+        }
         if (await store.ownHandle.getValue()) await configureOffscreen();
         await platform.setMissedBadge(unseenMissed(await store.callHistory.getValue()));
       }),

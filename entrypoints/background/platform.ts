@@ -12,6 +12,7 @@ export interface Platform {
   clearIncomingNotification(callId: string): Promise<void>;
   /** Opens the call window, or focuses it when it is still open; returns its window id. */
   openCallWindow(existingId: number | null): Promise<number>;
+  offscreenExists(): Promise<boolean>;
   /** Sends a command to the offscreen document, creating it first when needed. */
   sendToOffscreen(command: OffscreenCommand): Promise<void>;
   setMissedBadge(count: number): Promise<void>;
@@ -28,10 +29,14 @@ const CALL_WINDOW = { width: 420, height: 640 };
 
 let creatingOffscreen: Promise<void> | null = null;
 
+async function offscreenExists(): Promise<boolean> {
+  const contexts = await browser.runtime.getContexts({ contextTypes: [browser.runtime.ContextType.OFFSCREEN_DOCUMENT] });
+  return contexts.length > 0;
+}
+
 /** Creates the offscreen document once; concurrent callers share the one creation. */
-export async function ensureOffscreen(): Promise<void> {
-  const existing = await browser.runtime.getContexts({ contextTypes: [browser.runtime.ContextType.OFFSCREEN_DOCUMENT] });
-  if (existing.length > 0) return;
+async function ensureOffscreen(): Promise<void> {
+  if (await offscreenExists()) return;
   creatingOffscreen ??= browser.offscreen
     .createDocument({
       url: OFFSCREEN_URL,
@@ -85,6 +90,8 @@ export const chromePlatform: Platform = {
     if (created?.id === undefined) throw new Error('The call window could not be opened.');
     return created.id;
   },
+
+  offscreenExists,
 
   async sendToOffscreen(command) {
     await ensureOffscreen();
