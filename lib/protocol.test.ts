@@ -11,6 +11,8 @@ describe('parseWireMessage', () => {
     { v: 1, type: 'busy', callId },
     { v: 1, type: 'hangup', callId },
     { v: 1, type: 'cancel', callId, reason: 'no-answer' },
+    { v: 1, type: 'offer', callId, sdp: 'v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\n' },
+    { v: 1, type: 'answer', callId, sdp: 'v=0\r\n' },
   ])('accepts %o', (message) => {
     expect(parseWireMessage(message)).toEqual({ ok: true, message });
   });
@@ -36,6 +38,10 @@ describe('parseWireMessage', () => {
     ['a ring with a long handle', { v: 1, type: 'ring', callId, from: 'a'.repeat(16), kind: 'video' }],
     ['a ring with a bad kind', { v: 1, type: 'ring', callId, from: 'alice', kind: 'screen' }],
     ['a cancel with a bad reason', { v: 1, type: 'cancel', callId, reason: 'boom' }],
+    ['an offer without a description', { v: 1, type: 'offer', callId }],
+    ['an offer that is not SDP', { v: 1, type: 'offer', callId, sdp: '<html>' }],
+    ['an answer as an object', { v: 1, type: 'answer', callId, sdp: { type: 'answer' } }],
+    ['an answer of 1 MB', { v: 1, type: 'answer', callId, sdp: `v=0${'a'.repeat(1 << 20)}` }],
   ])('drops %s with a reason', (_name, data) => {
     const result = parseWireMessage(data);
     expect(result.ok).toBe(false);

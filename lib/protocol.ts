@@ -2,10 +2,10 @@
  * Birdcall's peer-to-peer call-control protocol, carried on a PeerJS DataConnection that the
  * caller opens. PeerJS itself has no ring, decline or cancel, so these messages add them.
  *
- * caller -> callee: ring, cancel, hangup        callee -> caller: accept, decline, busy, hangup
+ * caller -> callee: ring, cancel, hangup, answer    callee -> caller: accept, offer, decline, busy, hangup
  * "ring" is the DataConnection's metadata, so it arrives with the offer through the signaling
- * server; the rest go over the channel once it is open. After "accept" the callee places the
- * PeerJS media call back to the caller, tagged with callId.
+ * server; the rest go over the channel once it is open. With "accept" the callee sends an SDP
+ * "offer" adding audio (and video) to that same connection; the caller replies with an "answer".
  * Every message carries the protocol version; anything else is dropped by parseWireMessage.
  */
 import { isHandle, type Handle } from './handle';
@@ -16,9 +16,12 @@ export const PROTOCOL_VERSION = 1;
 export type WireMessage =
   | { v: 1; type: 'ring'; callId: string; from: Handle; kind: CallKind }
   | { v: 1; type: 'accept' | 'decline' | 'busy' | 'hangup'; callId: string }
-  | { v: 1; type: 'cancel'; callId: string; reason: 'hung-up' | 'no-answer' };
+  | { v: 1; type: 'cancel'; callId: string; reason: 'hung-up' | 'no-answer' }
+  | { v: 1; type: 'offer' | 'answer'; callId: string; sdp: string };
 
 const CALL_ID_PATTERN = /^[A-Za-z0-9-]{8,64}$/;
+/** Far above a real audio+video description (a few KB), far below anything that hurts. */
+const MAX_SDP_LENGTH = 64 * 1024;
 
 export function isCallId(value: unknown): value is string {
   return typeof value === 'string' && CALL_ID_PATTERN.test(value);
@@ -47,6 +50,12 @@ export function parseWireMessage(data: unknown): ParseResult<WireMessage> {
     case 'cancel':
       if (m.reason !== 'hung-up' && m.reason !== 'no-answer') return { ok: false, error: 'cancel without a valid reason' };
       return { ok: true, message: { v: 1, type: 'cancel', callId, reason: m.reason } };
+    case 'offer':
+    case 'answer':
+      if (typeof m.sdp !== 'string' || m.sdp.length > MAX_SDP_LENGTH || !m.sdp.startsWith('v=0')) {
+        return { ok: false, error: `${m.type} without a valid session description` };
+      }
+      return { ok: true, message: { v: 1, type: m.type, callId, sdp: m.sdp } };
     case 'accept':
     case 'decline':
     case 'busy':

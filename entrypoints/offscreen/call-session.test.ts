@@ -3,8 +3,7 @@
  * an end-to-end test (45 s no answer, 5.5 s unavailable), and hostile or late control messages.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type Peer from 'peerjs';
-import type { DataConnection, MediaConnection } from 'peerjs';
+import type { DataConnection } from 'peerjs';
 import type { Handle } from '@/lib/handle';
 import type { MediaDevices } from '@/lib/media-devices';
 import type { WireMessage } from '@/lib/protocol';
@@ -30,8 +29,48 @@ class FakeEmitter {
   }
 }
 
+/** The RTCPeerConnection under a control channel: enough of it to add media by renegotiation. */
+class FakePeerConnection extends EventTarget {
+  connectionState: RTCPeerConnectionState = 'connected';
+  localDescription: { sdp: string } | null = null;
+  remoteDescriptions: Array<{ type: string; sdp: string }> = [];
+  transceivers: Array<{ kind: string; direction: string; receiver: { track: { kind: string } }; sender: { track: unknown; replaceTrack(t: unknown): Promise<void> } }> = [];
+  addTransceiver(kind: string, init: { direction: string }) {
+    const transceiver = {
+      kind,
+      direction: init.direction,
+      receiver: { track: { kind } },
+      sender: { track: null as unknown, async replaceTrack(track: unknown) { this.track = track; } },
+    };
+    this.transceivers.push(transceiver);
+    return transceiver;
+  }
+  getTransceivers() {
+    return this.transceivers;
+  }
+  async createOffer() {
+    return { type: 'offer', sdp: `v=0 offer ${this.transceivers.map((t) => t.kind).join(' ')}` };
+  }
+  async createAnswer() {
+    return { type: 'answer', sdp: 'v=0 answer' };
+  }
+  async setLocalDescription(description: { sdp: string }) {
+    this.localDescription = description;
+  }
+  async setRemoteDescription(description: { type: string; sdp: string }) {
+    this.remoteDescriptions.push(description);
+    if (description.type === 'offer') for (const kind of description.sdp.split(' ').slice(2)) this.addTransceiver(kind, { direction: 'recvonly' });
+  }
+  receive(kind: string, muted: boolean) {
+    const track = Object.assign(new EventTarget(), { kind, muted });
+    this.dispatchEvent(Object.assign(new Event('track'), { track }));
+    return track;
+  }
+}
+
 class FakeControl extends FakeEmitter {
   open = false;
+  peerConnection = new FakePeerConnection();
   sent: unknown[] = [];
   closed = false;
   constructor(readonly peer: string, readonly metadata: unknown) {
@@ -52,27 +91,8 @@ class FakeControl extends FakeEmitter {
   }
 }
 
-class FakeMedia extends FakeEmitter {
-  peerConnection = Object.assign(new EventTarget(), { connectionState: 'new' as RTCPeerConnectionState });
-  answered: unknown = null;
-  constructor(readonly peer: string, readonly metadata: unknown) {
-    super();
-  }
-  answer(stream: unknown) {
-    this.answered = stream;
-  }
-  close() {
-    this.emit('close');
-  }
-  connect(stream: object) {
-    this.peerConnection.connectionState = 'connected';
-    this.emit('stream', stream);
-    this.peerConnection.dispatchEvent(new Event('connectionstatechange'));
-  }
-}
-
 function fakeStream() {
-  const track = { enabled: true, stopped: false, stop() { this.stopped = true; } };
+  const track = { kind: 'audio', enabled: true, stopped: false, stop() { this.stopped = true; } };
   return { track, stream: { getTracks: () => [track], getAudioTracks: () => [track], getVideoTracks: () => [] } as unknown as MediaStream };
 }
 
@@ -93,20 +113,14 @@ function setup() {
     disposed: () => undefined,
   };
   const controls: FakeControl[] = [];
-  const calls: FakeMedia[] = [];
   const peer = {
     connect: (id: string, options: { metadata: unknown }) => {
       const control = new FakeControl(id, options.metadata);
       controls.push(control);
-      return control;
+      return control as unknown as DataConnection;
     },
-    call: (id: string, _stream: unknown, options: { metadata: unknown }) => {
-      const call = new FakeMedia(id, options.metadata);
-      calls.push(call);
-      return call;
-    },
-  } as unknown as Peer;
-  return { reports, host, peer, controls, calls, local, devices };
+  };
+  return { reports, host, peer, controls, local, devices };
 }
 
 const callId = '11111111-2222-4333-8444-555555555555';
@@ -173,23 +187,27 @@ describe('outgoing CallSession', () => {
     expect(ended(reports)).toEqual(['declined']);
   });
 
-  it('answers only the callee media call for this call, then reports connected', async () => {
+  it("answers the callee's offer with its microphone, and is connected when remote media flows", async () => {
     const { host, peer, controls, reports, local } = setup();
-    const session = CallSession.dial(host, peer, callId, 'bob' as Handle, 'video');
-    controls[0].becomeOpen();
-    controls[0].emit('data', { v: 1, type: 'accept', callId } satisfies WireMessage);
+    CallSession.dial(host, peer, callId, 'bob' as Handle, 'audio');
+    const control = controls[0];
+    control.becomeOpen();
+    control.emit('data', { v: 1, type: 'offer', callId, sdp: 'v=0 offer audio' } satisfies WireMessage); // before accept: ignored
+    expect(control.peerConnection.remoteDescriptions).toEqual([]);
+    control.emit('data', { v: 1, type: 'accept', callId } satisfies WireMessage);
     expect(reports.map((r) => r.type)).toContain('remote-accepted');
-    const stranger = new FakeMedia('birdcall-v1-xmallory', { callId });
-    const wrongCall = new FakeMedia(bobId, { callId: 'other' });
-    expect(session.claims(stranger as unknown as MediaConnection)).toBe(false);
-    expect(session.claims(wrongCall as unknown as MediaConnection)).toBe(false);
-    const media = new FakeMedia(bobId, { birdcall: 1, callId });
-    expect(session.claims(media as unknown as MediaConnection)).toBe(true);
-    await session.answer(media as unknown as MediaConnection);
-    expect(media.answered).toBe(local.stream);
-    media.connect({});
+    control.emit('data', { v: 1, type: 'offer', callId, sdp: 'v=0 offer audio' } satisfies WireMessage);
+    await vi.advanceTimersByTimeAsync(0);
+    const [transceiver] = control.peerConnection.transceivers;
+    expect(transceiver).toMatchObject({ direction: 'sendrecv', sender: { track: local.track } });
+    expect(control.sent).toContainEqual({ v: 1, type: 'answer', callId, sdp: 'v=0 answer' });
+
+    const track = control.peerConnection.receive('audio', true);
+    expect(reports.filter((r) => r.type === 'media-connected')).toHaveLength(0);
+    track.dispatchEvent(new Event('unmute'));
+    control.peerConnection.receive('video', false);
     expect(reports.filter((r) => r.type === 'media-connected')).toHaveLength(1);
-    // The accept timer no longer matters once connected.
+    // The media timer no longer matters once connected.
     await vi.advanceTimersByTimeAsync(60_000);
     expect(ended(reports)).toEqual([]);
   });
@@ -217,37 +235,43 @@ describe('incoming CallSession', () => {
   const ring = { v: 1, type: 'ring', callId, from: 'bob' as Handle, kind: 'audio' } as const;
 
   it('reports the ring, and after 50 s without an answer ends as no-answer (a missed call)', async () => {
-    const { host, peer, reports } = setup();
+    const { host, reports } = setup();
     const control = new FakeControl(bobId, ring);
-    CallSession.ring(host, peer, control as unknown as DataConnection, ring);
+    CallSession.ring(host, control as unknown as DataConnection, ring);
     expect(reports[0]).toEqual({ type: 'incoming', callId, from: 'bob', kind: 'audio' });
     await vi.advanceTimersByTimeAsync(50_000);
     expect(ended(reports)).toEqual(['no-answer']);
   });
 
-  it('accept opens the microphone, says accept and calls the caller back with the call id', async () => {
-    const { host, peer, reports, calls } = setup();
+  it('accept offers audio on the control connection at once; the microphone joins when open; no media fails the call', async () => {
+    const { host, reports, local } = setup();
     const control = new FakeControl(bobId, ring);
-    const session = CallSession.ring(host, peer, control as unknown as DataConnection, ring);
+    const session = CallSession.ring(host, control as unknown as DataConnection, ring);
     control.becomeOpen();
     await session.accept();
     await session.accept();
-    expect(control.sent).toEqual([{ v: 1, type: 'accept', callId }]);
-    expect(calls).toHaveLength(1);
-    expect(calls[0]).toMatchObject({ peer: bobId, metadata: { callId } });
+    expect(control.sent).toEqual([
+      { v: 1, type: 'accept', callId },
+      { v: 1, type: 'offer', callId, sdp: 'v=0 offer audio' },
+    ]);
+    expect(control.peerConnection.transceivers).toHaveLength(1);
+    expect(control.peerConnection.transceivers[0].sender.track).toBe(local.track);
+    control.emit('data', { v: 1, type: 'answer', callId, sdp: 'v=0 answer' } satisfies WireMessage);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(control.peerConnection.remoteDescriptions).toEqual([{ type: 'answer', sdp: 'v=0 answer' }]);
     await vi.advanceTimersByTimeAsync(60_000);
     expect(ended(reports)).toEqual(['failed']);
   });
 
   it('the caller cancelling ends the ring as cancelled; a late accept does nothing', async () => {
-    const { host, peer, reports, calls } = setup();
+    const { host, reports } = setup();
     const control = new FakeControl(bobId, ring);
-    const session = CallSession.ring(host, peer, control as unknown as DataConnection, ring);
+    const session = CallSession.ring(host, control as unknown as DataConnection, ring);
     control.becomeOpen();
     control.emit('data', { v: 1, type: 'cancel', callId, reason: 'hung-up' } satisfies WireMessage);
     await session.accept();
     expect(ended(reports)).toEqual(['cancelled']);
-    expect(calls).toHaveLength(0);
+    expect(control.peerConnection.transceivers).toHaveLength(0);
   });
 
   it('turns a second caller away as busy', () => {

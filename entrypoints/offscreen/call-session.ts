@@ -2,11 +2,16 @@
  * One call, from this browser's side: the control DataConnection, the MediaConnection, the local
  * stream and every timer. `dispose` is the one place that releases all of it.
  *
- * Caller: connect -> "ring" ... "accept" -> the callee places the media call back -> answer.
- * Callee: "ring" -> notification ... accept -> camera/mic -> "accept" + media call to the caller.
+ * Caller: connect with "ring" ... "accept" + "offer" -> answer with its camera/mic.
+ * Callee: "ring" -> notification ... accept -> "accept" + "offer" at once, its own camera/mic
+ * joining the offered senders as soon as they open (no renegotiation needed).
+ *
+ * Media rides on the control connection's RTCPeerConnection, already connected while ringing:
+ * a second PeerJS MediaConnection would cost another relayed offer/answer and another ICE and
+ * DTLS setup after Accept. PeerJS never renegotiates that connection itself, so we can.
  */
-import type { DataConnection, MediaConnection } from 'peerjs';
 import type Peer from 'peerjs';
+import type { DataConnection } from 'peerjs';
 import type { CallKind, EndReason } from '@/lib/call-state';
 import { peerIdForHandle, type Handle } from '@/lib/handle';
 import type { CallMedia } from '@/lib/media-bridge';
@@ -39,7 +44,8 @@ export class CallSession {
   private local: Promise<MediaStream> | null = null;
   private localStream: MediaStream | null = null;
   private remoteStream: MediaStream | null = null;
-  private media: MediaConnection | null = null;
+  /** The offered senders, filled with our tracks once camera/mic are open. */
+  private senders: RTCRtpSender[] = [];
   private accepted = false;
   private connected = false;
   private ended = false;
@@ -50,7 +56,6 @@ export class CallSession {
 
   private constructor(
     private readonly host: SessionHost,
-    private readonly peer: Peer,
     readonly callId: string,
     readonly remote: Handle,
     readonly direction: 'outgoing' | 'incoming',
@@ -65,12 +70,12 @@ export class CallSession {
     control.on('error', (error) => console.warn('Birdcall: control channel error:', error));
   }
 
-  static dial(host: SessionHost, peer: Peer, callId: string, remote: Handle, kind: CallKind): CallSession {
+  static dial(host: SessionHost, peer: Pick<Peer, 'connect'>, callId: string, remote: Handle, kind: CallKind): CallSession {
     // The ring rides on the connection's metadata: it reaches the callee with the offer, through
     // the signaling server, without waiting for the peer-to-peer channel to open.
     const ring: WireMessage = { v: 1, type: 'ring', callId, from: host.self, kind };
     const control = peer.connect(peerIdForHandle(remote), { reliable: true, metadata: ring });
-    const session = new CallSession(host, peer, callId, remote, 'outgoing', kind, control);
+    const session = new CallSession(host, callId, remote, 'outgoing', kind, control);
     session.openLocalMedia();
     session.after(UNAVAILABLE_AFTER_MS, () => {
       if (!control.open) session.end('unavailable');
@@ -83,8 +88,8 @@ export class CallSession {
     return session;
   }
 
-  static ring(host: SessionHost, peer: Peer, control: DataConnection, ring: Extract<WireMessage, { type: 'ring' }>): CallSession {
-    const session = new CallSession(host, peer, ring.callId, ring.from, 'incoming', ring.kind, control);
+  static ring(host: SessionHost, control: DataConnection, ring: Extract<WireMessage, { type: 'ring' }>): CallSession {
+    const session = new CallSession(host, ring.callId, ring.from, 'incoming', ring.kind, control);
     host.report({ type: 'incoming', callId: ring.callId, from: ring.from, kind: ring.kind });
     // After the report: creating an AudioContext can take 100 ms, the notification must not wait.
     session.stopRingtone = startRingtone(host.devices);
@@ -108,35 +113,16 @@ export class CallSession {
     this.accepted = true;
     this.silenceRingtone();
     this.expectMediaSoon();
-    const local = await this.openLocalMedia();
-    if (!local || this.ended) return;
+    const local = this.openLocalMedia();
+    await this.controlOpen();
+    const pc = this.control.peerConnection;
+    if (this.ended || !pc) return;
+    this.watchMedia(pc);
+    this.senders = this.mediaKinds().map((kind) => pc.addTransceiver(kind, { direction: 'sendrecv' }).sender);
+    await pc.setLocalDescription(await pc.createOffer());
     this.send({ v: 1, type: 'accept', callId: this.callId });
-    const call = this.peer.call(peerIdForHandle(this.remote), local, { metadata: { birdcall: 1, callId: this.callId } });
-    if (!call) {
-      this.fail('The signaling server is not reachable.');
-      return;
-    }
-    this.watchMedia(call);
-    this.watchConnection(call.peerConnection);
-  }
-
-  /** Whether an arriving media call is the callee's half of this call. */
-  claims(call: MediaConnection): boolean {
-    const metadata = call.metadata as { callId?: unknown } | undefined;
-    return (
-      !this.ended && this.direction === 'outgoing' && this.media === null &&
-      call.peer === peerIdForHandle(this.remote) && metadata?.callId === this.callId
-    );
-  }
-
-  async answer(call: MediaConnection): Promise<void> {
-    this.accepted = true;
-    this.watchMedia(call);
-    const local = await this.local;
-    if (!local || this.ended) return;
-    call.answer(local);
-    // PeerJS creates the answering side's RTCPeerConnection only in answer().
-    this.watchConnection(call.peerConnection);
+    this.send({ v: 1, type: 'offer', callId: this.callId, sdp: pc.localDescription?.sdp ?? '' });
+    await this.attachLocalTracks(await local);
   }
 
   decline(): void {
@@ -163,6 +149,39 @@ export class CallSession {
 
   setCameraOff(cameraOff: boolean): void {
     for (const track of this.localStream?.getVideoTracks() ?? []) track.enabled = !cameraOff;
+  }
+
+  /** The caller's half of the media: answer the callee's offer with our camera/mic. */
+  private async answerOffer(sdp: string): Promise<void> {
+    const pc = this.control.peerConnection;
+    if (!pc || this.senders.length > 0) return;
+    this.watchMedia(pc);
+    await pc.setRemoteDescription({ type: 'offer', sdp });
+    const transceivers = pc.getTransceivers().filter((t) => t.receiver.track && this.mediaKinds().includes(t.receiver.track.kind as 'audio'));
+    for (const transceiver of transceivers) transceiver.direction = 'sendrecv';
+    this.senders = transceivers.map((t) => t.sender);
+    await this.attachLocalTracks(await this.local?.catch(() => null) ?? null);
+    if (this.ended) return;
+    await pc.setLocalDescription(await pc.createAnswer());
+    this.send({ v: 1, type: 'answer', callId: this.callId, sdp: pc.localDescription?.sdp ?? '' });
+  }
+
+  private mediaKinds(): Array<'audio' | 'video'> {
+    return this.kind === 'video' ? ['audio', 'video'] : ['audio'];
+  }
+
+  private async attachLocalTracks(local: MediaStream | null): Promise<void> {
+    if (!local || this.ended) return;
+    await Promise.all(
+      this.senders.map((sender, index) => {
+        const track = local.getTracks().find((t) => t.kind === this.mediaKinds()[index]) ?? null;
+        return sender.replaceTrack(track);
+      }),
+    );
+  }
+
+  private controlOpen(): Promise<void> {
+    return this.control.open ? Promise.resolve() : new Promise((resolve) => this.control.once('open', () => resolve()));
   }
 
   private onWire(data: unknown): void {
@@ -193,6 +212,16 @@ export class CallSession {
       case 'hangup':
         this.end('remote-hung-up');
         return;
+      case 'offer':
+        if (fromCallee && this.accepted) this.answerOffer(message.sdp).catch((error: unknown) => this.fail(`Media setup failed: ${String(error)}`));
+        return;
+      case 'answer':
+        if (!fromCallee && this.accepted) {
+          this.control.peerConnection
+            ?.setRemoteDescription({ type: 'answer', sdp: message.sdp })
+            .catch((error: unknown) => this.fail(`Media setup failed: ${String(error)}`));
+        }
+        return;
       case 'ring':
         return;
     }
@@ -219,24 +248,23 @@ export class CallSession {
     return this.local.catch(() => null);
   }
 
-  private watchMedia(call: MediaConnection): void {
-    this.media = call;
-    call.on('stream', (stream) => {
-      this.remoteStream = stream;
+  /** Remote tracks as they arrive; the call is connected when the first one carries media. */
+  private watchMedia(pc: RTCPeerConnection): void {
+    const tracks: MediaStreamTrack[] = [];
+    pc.addEventListener('track', ({ track }) => {
+      if (this.ended) return;
+      tracks.push(track);
+      // A new stream object, so the call window re-attaches it with every track.
+      this.remoteStream = new MediaStream(tracks);
       this.publish();
-      this.checkConnected();
+      if (track.muted) track.addEventListener('unmute', () => this.markConnected(), { once: true });
+      else this.markConnected();
     });
-    call.on('close', () => this.end(this.connected ? 'remote-hung-up' : 'failed', 'The media connection closed.'));
-    call.on('error', (error) => this.fail(`Media connection error: ${error.message}`));
-  }
-
-  private watchConnection(pc: RTCPeerConnection): void {
     let grace: ReturnType<typeof setTimeout> | null = null;
     pc.addEventListener('connectionstatechange', () => {
       if (grace) this.clear(grace);
       grace = null;
-      if (pc.connectionState === 'connected') this.checkConnected();
-      else if (pc.connectionState === 'failed') this.fail('The network path between you was lost.');
+      if (pc.connectionState === 'failed') this.fail('The network path between you was lost.');
       else if (pc.connectionState === 'disconnected') {
         grace = this.after(DISCONNECTED_GRACE_MS, () => this.fail('The network path between you was lost.'));
       }
@@ -250,8 +278,8 @@ export class CallSession {
     });
   }
 
-  private checkConnected(): void {
-    if (this.connected || this.ended || !this.remoteStream || this.media?.peerConnection?.connectionState !== 'connected') return;
+  private markConnected(): void {
+    if (this.connected || this.ended) return;
     this.connected = true;
     this.host.report({ type: 'media-connected', callId: this.callId });
   }
@@ -290,7 +318,6 @@ export class CallSession {
     this.localStream = null;
     this.remoteStream = null;
     this.publish();
-    this.media?.close();
     this.closeControlSoon();
     this.host.disposed(this);
   }

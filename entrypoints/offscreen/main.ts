@@ -42,7 +42,7 @@ const sessionHost = (self: PeerConfig['handle']): SessionHost => ({
 const link = new PeerLink({
   status: (status, detail) => report({ type: 'signal-status', status, ...(detail ? { detail } : {}) }),
   connection: onControlConnection,
-  call: onMediaCall,
+  call: refuseMediaCall,
   peerUnavailable: (peerId) => session?.peerUnavailable(peerId),
 });
 
@@ -68,13 +68,12 @@ function onControlConnection(control: DataConnection): void {
     control.close();
     return;
   }
-  // The connection's provider is the open Peer that received it.
-  session = CallSession.ring(sessionHost(config.handle), control.provider, control, parsed.message);
+  session = CallSession.ring(sessionHost(config.handle), control, parsed.message);
 }
 
-function onMediaCall(call: MediaConnection): void {
-  if (session?.claims(call)) void session.answer(call);
-  else call.close();
+/** Birdcall's media rides on its control connection: nobody should place a PeerJS media call here. */
+function refuseMediaCall(call: MediaConnection): void {
+  call.close();
 }
 
 async function run(command: OffscreenCommand): Promise<void> {
