@@ -1,0 +1,262 @@
+/**
+ * `npm run bench`: Birdcall's call setup beside the limits (bare RTCPeerConnection, bare PeerJS)
+ * in the same two browsers, the content script's cost on a synthetic X timeline, bundle sizes and
+ * memory. Prints one table; writes bench/results/latest.{json,svg,md}. Measures, asserts nothing
+ * about timings. BENCH_RUNS (default 20) sets the runs per timed measure; BENCH_RUNS=1 is a smoke run.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, expect, inject, it } from 'vitest';
+import { findChromium, signIn } from '../tests/e2e/harness';
+import { acceptSteps, clickSteps, peerjsCallSteps, type Step } from './lib/breakdown';
+import { startBaselineServer } from './lib/baseline-server';
+import { birdcallRun, openBaselines, peerCallRun, peerDataRun, prepareCall, rtcRun, type BirdcallRun } from './lib/calls';
+import { cellTemplates, headerToButtons, launchWithoutBirdcall, stagedProfile, timelinePages, timelinePass, VIEWER, type PassCost } from './lib/content-cost';
+import { sampleMemory, type MemorySample } from './lib/memory';
+import { markdownTable, stripChart, table, type Row } from './lib/report';
+import { measureSizes } from './lib/sizes';
+import { median, ratio, round, timing } from './lib/stats';
+
+const RUNS = Math.max(1, Number(process.env.BENCH_RUNS ?? 20) || 20);
+const SMOKE = RUNS < 5;
+/** Timeline passes (2,000 cells each) per browser: the home timeline, and a profile's (slower, heavier for Birdcall). */
+const PASSES = { home: SMOKE ? 1 : 4, profile: SMOKE ? 1 : 2 };
+const HEADER_RUNS = SMOKE ? RUNS : Math.max(40, RUNS);
+/** A person's reaction time before pressing Accept; lets both sides settle as they would. */
+const ACCEPT_DELAY_MS = 500;
+const RESULTS = fileURLToPath(new URL('./results/', import.meta.url));
+
+const cleanups: Array<() => Promise<unknown>> = [];
+afterAll(async () => {
+  for (const cleanup of cleanups.reverse()) await cleanup().catch((error: unknown) => console.warn('[bench] cleanup:', error));
+});
+
+const log = (text: string) => process.stderr.write(`[bench] ${text}\n`);
+const medianOf = (samples: MemorySample[], key: keyof MemorySample) => round(median(samples.map((s) => s[key])), 0);
+
+it('measures call setup, content script cost, sizes and memory', async () => {
+  const started = Date.now();
+  const extensionDir = inject('extensionDir');
+  const signalUrl = inject('signalUrl');
+
+  // Sizes.
+  const sizes = measureSizes(extensionDir);
+
+  // Call setup: two browsers with Birdcall, the baselines in pages of the same two browsers.
+  const [alice, bob] = await Promise.all([signIn('alice'), signIn('bob_1')]);
+  cleanups.push(() => alice.browser.close(), () => bob.browser.close());
+  const server = await startBaselineServer();
+  cleanups.push(() => server.close());
+  const [baselines, setup] = await Promise.all([openBaselines(alice, bob, server, signalUrl), prepareCall(alice, bob)]);
+  const idle: MemorySample[] = [];
+  for (let i = 0; i < 3; i++) idle.push(await sampleMemory(alice.browser));
+  log(`browsers ready after ${Date.now() - started} ms; ${RUNS} runs per measure`);
+
+  const rtc: Array<Awaited<ReturnType<typeof rtcRun>>> = [];
+  const peerData: Array<Awaited<ReturnType<typeof peerDataRun>>> = [];
+  const peerCall: Array<Awaited<ReturnType<typeof peerCallRun>>> = [];
+  const birdcall: BirdcallRun[] = [];
+  // Run 0 warms every path up (first window, first encoder...) and is not counted.
+  for (let run = SMOKE ? 1 : 0; run <= RUNS; run++) {
+    const r1 = await rtcRun(baselines, run);
+    const r2 = await peerDataRun(baselines, run);
+    const r3 = await peerCallRun(baselines, run);
+    const r4 = await birdcallRun(setup, { acceptDelayMs: ACCEPT_DELAY_MS, sampleMemory: true });
+    if (run === 0) continue;
+    rtc.push(r1);
+    peerData.push(r2);
+    peerCall.push(r3);
+    birdcall.push(r4);
+  }
+  log(`calls done after ${Date.now() - started} ms`);
+  await Promise.all([alice.browser.close(), bob.browser.close()]);
+  await server.close();
+
+  // Content script cost: a browser with Birdcall and one without, alternating passes.
+  const [withBirdcall, without] = await Promise.all([signIn(VIEWER), launchWithoutBirdcall()]);
+  cleanups.push(() => withBirdcall.browser.close(), () => without.close());
+  const pages = timelinePages();
+  const open = async (browser: typeof without.browser) => ({
+    home: await browser.openXPage(pages.home.url, pages.home.html),
+    profile: await browser.openXPage(pages.profile.url, pages.profile.html),
+  });
+  const withPages = await open(withBirdcall.browser);
+  const withoutPages = await open(without.browser);
+  const templates = await cellTemplates(withoutPages.home);
+  const costs: Record<'home' | 'profile', { with: PassCost[]; without: PassCost[] }> = {
+    home: { with: [], without: [] },
+    profile: { with: [], without: [] },
+  };
+  for (const page of ['home', 'profile'] as const) {
+    await timelinePass(withPages[page], templates, 200); // warm-up
+    await timelinePass(withoutPages[page], templates, 200);
+    for (let pass = 0; pass < PASSES[page]; pass++) {
+      costs[page].with.push(await timelinePass(withPages[page], templates));
+      costs[page].without.push(await timelinePass(withoutPages[page], templates));
+    }
+  }
+  const staged = stagedProfile();
+  const stagedPage = await withBirdcall.browser.openXPage(staged.url, staged.html);
+  const header = await headerToButtons(stagedPage, staged.row, HEADER_RUNS);
+  log(`content script done after ${Date.now() - started} ms`);
+
+  // Figures.
+  const clickToNotification = timing(birdcall.map((r) => r.notificationAt - r.clickAt));
+  const clickToCallWindow = timing(birdcall.map((r) => r.callWindowAt - r.clickAt));
+  const acceptToFirstFrame = timing(birdcall.map((r) => Math.max(r.callerFrameAt, r.calleeFrameAt) - r.acceptAt));
+  const acceptToFirstFrameCaller = timing(birdcall.map((r) => r.callerFrameAt - r.acceptAt));
+  const acceptToFirstFrameCallee = timing(birdcall.map((r) => r.calleeFrameAt - r.acceptAt));
+  const rtcBoth = timing(rtc.map((r) => r.both));
+  const peerjsBoth = timing(peerCall.map((r) => r.both));
+  const peerjsData = timing(peerData.map((r) => r.delivered));
+  const peerjsOpen = timing(peerData.map((r) => r.open));
+  const headerTiming = timing(header, 3);
+  const scripting = Object.fromEntries(
+    (['home', 'profile'] as const).map((page) => {
+      const w = costs[page].with;
+      const wo = costs[page].without;
+      const withMs = median(w.map((c) => c.scriptMs));
+      const withoutMs = median(wo.map((c) => c.scriptMs));
+      return [
+        page,
+        {
+          withScriptMs: round(withMs),
+          withoutScriptMs: round(withoutMs),
+          scriptRatio: ratio(withMs, withoutMs),
+          withTaskMs: round(median(w.map((c) => c.taskMs))),
+          withoutTaskMs: round(median(wo.map((c) => c.taskMs))),
+          taskRatio: ratio(median(w.map((c) => c.taskMs)), median(wo.map((c) => c.taskMs))),
+          extraScriptMsPer1000Cells: round((withMs - withoutMs) / 2, 2),
+          passes: w.length,
+        },
+      ];
+    }),
+  ) as unknown as Record<'home' | 'profile', { scriptRatio: number; taskRatio: number; withScriptMs: number; withoutScriptMs: number; extraScriptMsPer1000Cells: number }>;
+  const scriptingOverheadRatio = Math.max(scripting.home.scriptRatio, scripting.profile.scriptRatio);
+  const inCall = birdcall.flatMap((r) => (r.memory ? [r.memory] : []));
+  const memory = {
+    idleBytes: medianOf(idle, 'rssBytes'),
+    inCallBytes: medianOf(inCall, 'rssBytes'),
+    idle: { rssBytes: medianOf(idle, 'rssBytes'), pssBytes: medianOf(idle, 'pssBytes'), offscreenHeapBytes: medianOf(idle, 'offscreenHeapBytes'), workerHeapBytes: medianOf(idle, 'workerHeapBytes'), processes: idle[0]?.processes ?? 0, samples: idle.length },
+    inCall: { rssBytes: medianOf(inCall, 'rssBytes'), pssBytes: medianOf(inCall, 'pssBytes'), offscreenHeapBytes: medianOf(inCall, 'offscreenHeapBytes'), workerHeapBytes: medianOf(inCall, 'workerHeapBytes'), processes: inCall[0]?.processes ?? 0, samples: inCall.length },
+  };
+  const ratios = {
+    acceptToFirstFrameVsRtc: ratio(acceptToFirstFrame.median, rtcBoth.median),
+    clickToNotificationVsPeerjs: ratio(clickToNotification.median, peerjsData.median),
+    acceptToFirstFrameVsPeerjs: ratio(acceptToFirstFrame.median, peerjsBoth.median),
+  };
+  const breakdown = {
+    clickToNotification: clickSteps(birdcall),
+    acceptToFirstFrame: acceptSteps(birdcall),
+    peerjsCallToFirstFrame: peerjsCallSteps(peerCall),
+  };
+  const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+  const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
+  const rows: Row[] = [
+    { label: 'click -> callee notification', timing: clickToNotification, note: `${ratios.clickToNotificationVsPeerjs}x PeerJS connect->data (target <= 2x)` },
+    { label: 'accept -> first frame (both sides)', timing: acceptToFirstFrame, note: `${ratios.acceptToFirstFrameVsRtc}x bare RTC (target <= 1.3x); ${ratios.acceptToFirstFrameVsPeerjs}x PeerJS call` },
+    { label: '  at the caller', timing: acceptToFirstFrameCaller },
+    { label: '  at the callee', timing: acceptToFirstFrameCallee },
+    { label: 'click -> caller call window painted', timing: clickToCallWindow },
+    { label: 'baseline: bare RTCPeerConnection offer -> frames', timing: rtcBoth },
+    { label: 'baseline: PeerJS call() -> frames', timing: peerjsBoth },
+    { label: 'baseline: PeerJS connect() -> data delivered', timing: peerjsData },
+    { label: 'header action row -> call buttons', timing: headerTiming, note: 'target < 16 ms' },
+    { label: 'scripting with/without Birdcall (home)', value: `${scripting.home.scriptRatio}x`, note: `${scripting.home.withScriptMs} vs ${scripting.home.withoutScriptMs} ms per 2,000 cells; tasks ${scripting.home.taskRatio}x` },
+    { label: 'scripting with/without Birdcall (profile)', value: `${scripting.profile.scriptRatio}x`, note: `${scripting.profile.withScriptMs} vs ${scripting.profile.withoutScriptMs} ms per 2,000 cells; tasks ${scripting.profile.taskRatio}x` },
+    { label: 'content script, gzip (raw)', value: kb(sizes.contentScriptGzipBytes), note: `${kb(sizes.contentScriptBytes)} raw (target < 15 KB gzip)` },
+    { label: 'whole extension zip', value: kb(sizes.zipBytes), note: `${kb(sizes.totalBytes)} unpacked` },
+    { label: 'extension process RSS idle / in call', value: mb(memory.idleBytes), note: `${mb(memory.inCallBytes)} in a call (PSS ${mb(memory.idle.pssBytes)} / ${mb(memory.inCall.pssBytes)})` },
+    { label: 'JS heap offscreen / worker, idle', value: mb(memory.idle.offscreenHeapBytes), note: `${mb(memory.idle.workerHeapBytes)} worker; in call ${mb(memory.inCall.offscreenHeapBytes)} / ${mb(memory.inCall.workerHeapBytes)}` },
+  ];
+  const stepRows = (title: string, list: Step[]) => [`${title}`, ...list.map((s) => `  ${s.step.padEnd(62)} ${String(s.timing.median).padStart(7)} ms  (p90 ${s.timing.p90})`)].join('\n');
+  const wallMs = Date.now() - started;
+  const text = [
+    '',
+    `Birdcall bench, ${RUNS} runs per timed measure (${new Date().toISOString()}, ${cpus().length} CPUs)`,
+    table(rows),
+    '',
+    'Where the time goes (medians per step):',
+    stepRows('click -> notification (Birdcall)', breakdown.clickToNotification),
+    stepRows('accept -> first frame (Birdcall)', breakdown.acceptToFirstFrame),
+    stepRows('call() -> first frame (bare PeerJS)', breakdown.peerjsCallToFirstFrame),
+    '',
+    'Entrypoints (raw / gzip):',
+    ...Object.entries(sizes.entrypoints).map(([name, s]) => `  ${name.padEnd(20)} ${kb(s.rawBytes).padStart(10)} / ${kb(s.gzipBytes).padStart(9)}`),
+    '',
+  ].join('\n');
+  console.log(text);
+
+  const results = {
+    generatedAt: new Date().toISOString(),
+    environment: { chromium: findChromium(), node: process.version, cpus: cpus().length, runs: RUNS, acceptDelayMs: ACCEPT_DELAY_MS },
+    clickToNotification,
+    acceptToFirstFrame,
+    acceptToFirstFrameCaller,
+    acceptToFirstFrameCallee,
+    clickToCallWindow,
+    baselines: {
+      rtcPeerConnection: rtcBoth,
+      rtcPeerConnectionCaller: timing(rtc.map((r) => r.caller)),
+      rtcPeerConnectionCallee: timing(rtc.map((r) => r.callee)),
+      peerjs: peerjsBoth,
+      peerjsCaller: timing(peerCall.map((r) => r.caller)),
+      peerjsCallee: timing(peerCall.map((r) => r.callee)),
+      peerjsData,
+      peerjsDataOpen: peerjsOpen,
+    },
+    ratios,
+    headerToButtons: headerTiming,
+    scriptingOverheadRatio,
+    scripting,
+    sizes,
+    memory,
+    breakdown,
+    raw: {
+      clickToNotification: birdcall.map((r) => round(r.notificationAt - r.clickAt)),
+      acceptToFirstFrame: birdcall.map((r) => round(Math.max(r.callerFrameAt, r.calleeFrameAt) - r.acceptAt)),
+      clickToCallWindow: birdcall.map((r) => round(r.callWindowAt - r.clickAt)),
+      rtcPeerConnection: rtc.map((r) => round(r.both)),
+      peerjs: peerCall.map((r) => round(r.both)),
+      peerjsData: peerData.map((r) => round(r.delivered)),
+      headerToButtons: header.map((v) => round(v, 3)),
+    },
+    /** Every mark of the last Birdcall run, ms after the click: a timeline to read. */
+    lastRunMarks: (() => {
+      const last = birdcall[birdcall.length - 1];
+      if (!last) return {};
+      const rel = (marks: { name: string; at: number }[]) => marks.map((m) => `${round(m.at - last.clickAt)} ${m.name}`);
+      return {
+        accept: round(last.acceptAt - last.clickAt),
+        callerWorker: rel(last.marks.caller.worker),
+        callerOffscreen: rel(last.marks.caller.offscreen),
+        calleeWorker: rel(last.marks.callee.worker),
+        calleeOffscreen: rel(last.marks.callee.offscreen),
+      };
+    })(),
+    wallMs,
+  };
+  mkdirSync(RESULTS, { recursive: true });
+  writeFileSync(join(RESULTS, 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);
+  writeFileSync(
+    join(RESULTS, 'latest.svg'),
+    stripChart(
+      [
+        { label: 'click -> notification', values: results.raw.clickToNotification },
+        { label: 'PeerJS connect -> data', values: results.raw.peerjsData, baseline: true },
+        { label: 'accept -> first frame (both)', values: results.raw.acceptToFirstFrame },
+        { label: 'bare RTC offer -> frames', values: results.raw.rtcPeerConnection, baseline: true },
+        { label: 'PeerJS call -> frames', values: results.raw.peerjs, baseline: true },
+        { label: 'click -> call window painted', values: results.raw.clickToCallWindow },
+        { label: 'header row -> call buttons', values: results.raw.headerToButtons },
+      ],
+      'Birdcall call setup and content script, beside the baselines',
+      `${RUNS} runs each, two headless Chromium on loopback, local PeerServer · ${results.generatedAt.slice(0, 10)}`,
+    ),
+  );
+  writeFileSync(join(RESULTS, 'latest.md'), `${markdownTable(rows)}\n`);
+  log(`wrote ${join(RESULTS, 'latest.json')}, latest.svg, latest.md; wall ${wallMs} ms`);
+  expect(birdcall.length).toBe(RUNS);
+});

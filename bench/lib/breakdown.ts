@@ -1,0 +1,102 @@
+/**
+ * Where the time goes: named steps between marks (instrument.js) in each run, for Birdcall and for
+ * the bare PeerJS call, so the two can be compared step by step.
+ */
+import type { BirdcallRun, Mark } from './calls';
+import { timing, type Timing } from './stats';
+
+const first = (marks: Mark[], name: string, after = -Infinity) => marks.find((m) => m.name === name && m.at >= after)?.at ?? NaN;
+
+export interface Step {
+  step: string;
+  timing: Timing;
+}
+
+type StepFn<R> = (run: R) => number;
+
+function steps<R>(runs: R[], defs: Array<[string, StepFn<R>]>): Step[] {
+  return defs.map(([step, fn]) => ({ step, timing: timing(runs.map(fn)) }));
+}
+
+/** click -> notification, caller then callee. */
+export function clickSteps(runs: BirdcallRun[]): Step[] {
+  const m = (r: BirdcallRun) => {
+    const caller = r.marks.caller;
+    const callee = r.marks.callee;
+    const placeCall = first(caller.worker, 'sw:msg:place-call', r.clickAt);
+    const dial = first(caller.offscreen, 'offscreen:cmd:dial', r.clickAt);
+    const offerOut = first(caller.offscreen, 'ws:out:OFFER:data', r.clickAt);
+    const offerIn = first(callee.offscreen, 'data:setRemoteDescription:offer', r.clickAt);
+    const incoming = first(callee.worker, 'sw:msg:incoming', r.clickAt);
+    const notifyStart = first(callee.worker, 'sw:notification:start', r.clickAt);
+    const shown = first(callee.worker, 'sw:notification:end', r.clickAt);
+    const windowStart = first(caller.worker, 'sw:window-create:start', r.clickAt);
+    const windowEnd = first(caller.worker, 'sw:window-create:end', r.clickAt);
+    const gumStart = first(caller.offscreen, 'gum:start', r.clickAt);
+    const gumEnd = first(caller.offscreen, 'gum:end', r.clickAt);
+    return { placeCall, dial, offerOut, offerIn, incoming, notifyStart, shown, windowStart, windowEnd, gumStart, gumEnd };
+  };
+  return steps(runs, [
+    ['click -> background has place-call (content script hop)', (r) => m(r).placeCall - r.clickAt],
+    ['background -> offscreen has dial (state write + message hop)', (r) => m(r).dial - m(r).placeCall],
+    ['dial -> data offer sent to PeerServer (PeerJS connect)', (r) => m(r).offerOut - m(r).dial],
+    ['offer sent -> callee applies offer (server relay)', (r) => m(r).offerIn - m(r).offerOut],
+    ['callee offer -> callee background has incoming', (r) => m(r).incoming - m(r).offerIn],
+    ['incoming -> notifications.create called (state write)', (r) => m(r).notifyStart - m(r).incoming],
+    ['notifications.create -> shown', (r) => m(r).shown - m(r).notifyStart],
+    ['(parallel) caller windows.create', (r) => m(r).windowEnd - m(r).windowStart],
+    ['(parallel) caller getUserMedia at dial', (r) => m(r).gumEnd - m(r).gumStart],
+  ]);
+}
+
+/** The media half, which both Birdcall (callee places the media call after accept) and bare PeerJS have. */
+function mediaSteps(offerer: Mark[], answerer: Mark[], after: number) {
+  const offerOut = first(offerer, 'ws:out:OFFER:media', after);
+  const answerOut = first(answerer, 'ws:out:ANSWER:media', after);
+  const answerIn = first(offerer, 'media:setRemoteDescription:answer', after);
+  const offererConnected = first(offerer, 'media:connected', after);
+  const answererConnected = first(answerer, 'media:connected', after);
+  return { offerOut, answerOut, answerIn, offererConnected, answererConnected };
+}
+
+/** accept -> frames for Birdcall: the callee (answered the ring) places the media call back. */
+export function acceptSteps(runs: BirdcallRun[]): Step[] {
+  const m = (r: BirdcallRun) => {
+    const callee = r.marks.callee.offscreen;
+    const caller = r.marks.caller.offscreen;
+    const command = Math.min(first(callee, 'offscreen:cmd:accept', r.acceptAt), first(callee, 'gum:start', r.acceptAt));
+    const gumStart = first(callee, 'gum:start', r.acceptAt);
+    const gumEnd = first(callee, 'gum:end', r.acceptAt);
+    return { command, gumStart, gumEnd, ...mediaSteps(callee, caller, r.acceptAt) };
+  };
+  return steps(runs, [
+    ['accept -> callee offscreen has accept (state write + hop)', (r) => m(r).command - r.acceptAt],
+    ['callee getUserMedia (only after accept)', (r) => m(r).gumEnd - m(r).gumStart],
+    ['camera ready -> media offer sent (PeerJS call)', (r) => m(r).offerOut - m(r).gumEnd],
+    ['media offer sent -> caller answer sent (relay + answer)', (r) => m(r).answerOut - m(r).offerOut],
+    ['answer sent -> callee applies answer (relay)', (r) => m(r).answerIn - m(r).answerOut],
+    ['answer applied -> callee media connected (ICE + DTLS)', (r) => m(r).offererConnected - m(r).answerIn],
+    ['callee connected -> first frame at callee', (r) => r.calleeFrameAt - m(r).offererConnected],
+    ['caller connected -> first frame at caller', (r) => r.callerFrameAt - m(r).answererConnected],
+  ]);
+}
+
+export interface PeerCallRunMarks {
+  t0: number;
+  callerAt: number;
+  calleeAt: number;
+  marks: { a: Mark[]; b: Mark[] };
+}
+
+/** The same steps in the bare PeerJS call (page a calls page b). */
+export function peerjsCallSteps(runs: PeerCallRunMarks[]): Step[] {
+  const m = (r: PeerCallRunMarks) => mediaSteps(r.marks.a, r.marks.b, r.t0);
+  return steps(runs, [
+    ['call() -> media offer sent', (r) => m(r).offerOut - r.t0],
+    ['media offer sent -> answer sent (relay + answer)', (r) => m(r).answerOut - m(r).offerOut],
+    ['answer sent -> caller applies answer (relay)', (r) => m(r).answerIn - m(r).answerOut],
+    ['answer applied -> caller media connected (ICE + DTLS)', (r) => m(r).offererConnected - m(r).answerIn],
+    ['caller connected -> first frame at caller', (r) => r.callerAt - m(r).offererConnected],
+    ['callee connected -> first frame at callee', (r) => r.calleeAt - m(r).answererConnected],
+  ]);
+}
