@@ -49,7 +49,7 @@ export function clickSteps(runs: BirdcallRun[]): Step[] {
   ]);
 }
 
-/** The media half, which both Birdcall (callee places the media call after accept) and bare PeerJS have. */
+/** The media half of a bare PeerJS call (a MediaConnection of its own). */
 function mediaSteps(offerer: Mark[], answerer: Mark[], after: number) {
   const offerOut = first(offerer, 'ws:out:OFFER:media', after);
   const answerOut = first(answerer, 'ws:out:ANSWER:media', after);
@@ -59,25 +59,34 @@ function mediaSteps(offerer: Mark[], answerer: Mark[], after: number) {
   return { offerOut, answerOut, answerIn, offererConnected, answererConnected };
 }
 
-/** accept -> frames for Birdcall: the callee (answered the ring) places the media call back. */
+/**
+ * accept -> frames for Birdcall: with its accept the callee offers audio/video on the control
+ * connection (already connected), the caller answers over it; the callee's camera joins when open.
+ */
 export function acceptSteps(runs: BirdcallRun[]): Step[] {
   const m = (r: BirdcallRun) => {
     const callee = r.marks.callee.offscreen;
     const caller = r.marks.caller.offscreen;
-    const command = Math.min(first(callee, 'offscreen:cmd:accept', r.acceptAt), first(callee, 'gum:start', r.acceptAt));
-    const gumStart = first(callee, 'gum:start', r.acceptAt);
-    const gumEnd = first(callee, 'gum:end', r.acceptAt);
-    return { command, gumStart, gumEnd, ...mediaSteps(callee, caller, r.acceptAt) };
+    const after = r.acceptAt;
+    return {
+      command: first(callee, 'offscreen:cmd:accept', after),
+      offerSet: first(callee, 'data:setLocalDescription:offer', after),
+      offerIn: first(caller, 'data:setRemoteDescription:offer', after),
+      answerSet: first(caller, 'data:setLocalDescription:answer', after),
+      answerIn: first(callee, 'data:setRemoteDescription:answer', after),
+      gumStart: first(callee, 'gum:start', after),
+      gumEnd: first(callee, 'gum:end', after),
+    };
   };
   return steps(runs, [
     ['accept -> callee offscreen has accept (state write + hop)', (r) => m(r).command - r.acceptAt],
-    ['callee getUserMedia (only after accept)', (r) => m(r).gumEnd - m(r).gumStart],
-    ['camera ready -> media offer sent (PeerJS call)', (r) => m(r).offerOut - m(r).gumEnd],
-    ['media offer sent -> caller answer sent (relay + answer)', (r) => m(r).answerOut - m(r).offerOut],
-    ['answer sent -> callee applies answer (relay)', (r) => m(r).answerIn - m(r).answerOut],
-    ['answer applied -> callee media connected (ICE + DTLS)', (r) => m(r).offererConnected - m(r).answerIn],
-    ['callee connected -> first frame at callee', (r) => r.calleeFrameAt - m(r).offererConnected],
-    ['caller connected -> first frame at caller', (r) => r.callerFrameAt - m(r).answererConnected],
+    ['accept -> media offer made (renegotiation)', (r) => m(r).offerSet - m(r).command],
+    ['offer -> caller applies it (over the open channel)', (r) => m(r).offerIn - m(r).offerSet],
+    ['caller applies offer -> answer made', (r) => m(r).answerSet - m(r).offerIn],
+    ['answer -> callee applies it (over the open channel)', (r) => m(r).answerIn - m(r).answerSet],
+    ['answer applied -> first frame at callee', (r) => r.calleeFrameAt - m(r).answerIn],
+    ['(parallel) callee getUserMedia, only after accept', (r) => m(r).gumEnd - m(r).gumStart],
+    ['callee camera open -> first frame at caller', (r) => r.callerFrameAt - m(r).gumEnd],
   ]);
 }
 
