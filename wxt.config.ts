@@ -11,8 +11,9 @@ export default defineConfig({
   modules: ['@wxt-dev/webextension-polyfill'],
   outDir: process.env.BIRDCALL_OUT_DIR ?? '.output',
   manifest: {
-    name: 'Birdcall',
-    description: 'Voice and video calls with anyone you find on X, peer to peer.',
+    // Localized from public/_locales (en, es, ja, pt_BR, ar); the content script bundles the same files.
+    name: '__MSG_extName__',
+    description: '__MSG_extDescription__',
     default_locale: 'en',
     permissions: ['offscreen', 'notifications', 'storage'],
     host_permissions: ['https://x.com/*', 'https://twitter.com/*'],

@@ -48,6 +48,35 @@ describe('parseBackgroundMessage', () => {
   });
 });
 
+describe('layout-changed', () => {
+  const report = { to: 'background', type: 'layout-changed', surface: 'profile', path: '/bob/media', anchors: ['profileMoreButton', 'messageButton'] };
+
+  it('is allowed from x.com pages and from the extension', () => {
+    expect(parseBackgroundMessage(report, xTab, ownId, origin)).toEqual({ ok: true, message: report });
+    expect(parseBackgroundMessage(report, popup, ownId, origin).ok).toBe(true);
+  });
+
+  it('keeps only the fields it knows', () => {
+    const parsed = parseBackgroundMessage({ ...report, title: 'Bob (@bob) / X', html: '<div>' }, xTab, ownId, origin);
+    expect(parsed).toEqual({ ok: true, message: report });
+  });
+
+  it.each([
+    { surface: 'timeline' },
+    { path: 'bob' },
+    { path: '/bob?token=secret' },
+    { path: '/bob#x' },
+    { path: `/${'a'.repeat(120)}` },
+    { path: '/bób' },
+    { anchors: [] },
+    { anchors: 'profileMoreButton' },
+    { anchors: ['<img src=x>'] },
+    { anchors: Array.from({ length: 11 }, () => 'followButton') },
+  ])('drops a report with %o', (change) => {
+    expect(parseBackgroundMessage({ ...report, ...change }, xTab, ownId, origin).ok).toBe(false);
+  });
+});
+
 describe('parseOffscreenCommand', () => {
   const config = { handle: 'alice', token: 'abcdef123456', server: { host: '127.0.0.1', port: 9000, path: '/', secure: false } };
   it('accepts commands from the extension', () => {

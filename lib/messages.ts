@@ -8,10 +8,25 @@ import { isCallId, isCallKind, type ParseResult } from './protocol';
 import type { CallKind, EndReason } from './call-state';
 import type { SignalServer } from './signal-config';
 
+/** Where on X call buttons are shown. */
+export type Surface = 'profile' | 'hovercard' | 'chat' | 'postmenu';
+export const SURFACES: readonly Surface[] = ['profile', 'hovercard', 'chat', 'postmenu'];
+
+/**
+ * "X layout changed": a surface's anchors were not found on a page that had loaded. Only the URL
+ * path and the names of Birdcall's own selector-registry anchors: nothing else from the page.
+ */
+export interface LayoutIssue {
+  surface: Surface;
+  path: string;
+  anchors: string[];
+}
+
 /** What a content script on x.com may ask. */
 export type PageRequest =
   | { to: 'background'; type: 'signed-in'; handle: Handle }
-  | { to: 'background'; type: 'place-call'; handle: Handle; kind: CallKind };
+  | { to: 'background'; type: 'place-call'; handle: Handle; kind: CallKind }
+  | ({ to: 'background'; type: 'layout-changed' } & LayoutIssue);
 
 /** What Birdcall's own pages (popup, call window, options, permission) may ask. */
 export type UiRequest =
@@ -70,13 +85,18 @@ const END_REASONS: readonly EndReason[] = [
 ];
 const SIGNAL_STATUSES: readonly SignalStatus[] = ['offline', 'connecting', 'connected', 'id-taken', 'error'];
 const X_PAGE = /^https:\/\/(x|twitter)\.com\//;
+const PAGE_REQUESTS: readonly string[] = ['signed-in', 'place-call', 'layout-changed'];
+/** A URL path as X uses them: no query, no fragment, nothing but path characters. */
+const URL_PATH = /^\/[A-Za-z0-9_\-/]{0,99}$/;
+const ANCHOR_NAME = /^[A-Za-z]{1,40}$/;
 
 type Fields = Record<string, unknown>;
 const optionalText = (value: unknown) => value === undefined || (typeof value === 'string' && value.length <= 500);
 
 /**
  * Validates a message for the background. Only this extension's contexts are heard; a content
- * script (a sender with a tab on x.com) may only report the handle and place a call.
+ * script (a sender with a tab on x.com) may only report the handle, place a call and report a
+ * layout change.
  */
 export function parseBackgroundMessage(
   data: unknown,
@@ -94,7 +114,7 @@ export function parseBackgroundMessage(
 
   const message = checkFields(m);
   if (!message) return { ok: false, error: `malformed ${JSON.stringify(m.type)?.slice(0, 40)} message` };
-  if (fromXPage && message.type !== 'signed-in' && message.type !== 'place-call') {
+  if (fromXPage && !PAGE_REQUESTS.includes(message.type)) {
     return { ok: false, error: `x.com pages may not send ${message.type}` };
   }
   return { ok: true, message };
@@ -107,6 +127,13 @@ function checkFields(m: Fields): BackgroundMessage | null {
       return isHandle(m.handle) ? { to, type: m.type, handle: m.handle } : null;
     case 'place-call':
       return isHandle(m.handle) && isCallKind(m.kind) ? { to, type: m.type, handle: m.handle, kind: m.kind } : null;
+    case 'layout-changed':
+      return SURFACES.includes(m.surface as Surface) &&
+        typeof m.path === 'string' && URL_PATH.test(m.path) &&
+        Array.isArray(m.anchors) && m.anchors.length >= 1 && m.anchors.length <= 10 &&
+        m.anchors.every((name) => typeof name === 'string' && ANCHOR_NAME.test(name))
+        ? { to, type: m.type, surface: m.surface as Surface, path: m.path, anchors: [...(m.anchors as string[])] }
+        : null;
     case 'accept':
     case 'decline':
     case 'hangup':

@@ -7,7 +7,7 @@ import { storage } from 'wxt/utils/storage';
 import { IDLE, type CallState } from './call-state';
 import type { CallRecord } from './history';
 import type { Handle } from './handle';
-import type { SignalStatus } from './messages';
+import type { LayoutIssue, SignalStatus } from './messages';
 
 export const callState = storage.defineItem<CallState>('session:call', { fallback: IDLE });
 export const callWindowId = storage.defineItem<number | null>('session:callWindowId', { fallback: null });
@@ -20,3 +20,11 @@ export const callHistory = storage.defineItem<CallRecord[]>('local:history', { f
 /** The signaling server chosen on the options page; null means the build-time default. */
 export const signalUrlOverride = storage.defineItem<string | null>('local:signalUrl', { fallback: null });
 export const peerToken = storage.defineItem<string | null>('local:peerToken', { fallback: null });
+
+/** A layout issue as stored: when it was last seen. */
+export interface StoredLayoutIssue extends LayoutIssue {
+  at: number;
+}
+/** The latest few "X layout changed" reports from the content script, newest first; the popup shows and dismisses them. */
+export const layoutIssues = storage.defineItem<StoredLayoutIssue[]>('local:layoutIssues', { fallback: [] });
+export const MAX_LAYOUT_ISSUES = 5;

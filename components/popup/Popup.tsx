@@ -2,6 +2,7 @@
 import { useEffect } from 'preact/hooks';
 import { useViewModel } from '../view-model';
 import { signalStatusText } from '../words';
+import { LayoutNotice } from './LayoutNotice';
 import { createPopupViewModel, type PopupViewModel } from './popup-view-model';
 import { RecentCallRow } from './RecentCallRow';
 
@@ -15,6 +16,7 @@ export function Popup() {
           Return to call
         </button>
       )}
+      <LayoutNotice issues={vm.layoutIssues.value} onDismiss={vm.dismissLayoutNotice} />
       {vm.error.value && (
         <p class="popup-error" role="alert">
           {vm.error.value}

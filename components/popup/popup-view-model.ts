@@ -4,7 +4,7 @@ import { browser } from 'wxt/browser';
 import { isActive } from '@/lib/call-state';
 import type { Handle } from '@/lib/handle';
 import type { CallRecord } from '@/lib/history';
-import { callHistory, callState, callWindowId, ownHandle, signalStatus } from '@/lib/store';
+import { callHistory, callState, callWindowId, layoutIssues, ownHandle, signalStatus, type StoredLayoutIssue } from '@/lib/store';
 import { sendToBackground } from '../background';
 import { storedSignal, type Stored } from '../stored';
 import type { Scope } from '../view-model';
@@ -25,6 +25,9 @@ export interface PopupViewModel {
   /** Re-read now and then, so "just now" does not stay just now while the popup is open. */
   readonly now: ReadonlySignal<number>;
   readonly error: ReadonlySignal<string | null>;
+  /** "X layout changed" reports from the content script, newest first. */
+  readonly layoutIssues: Stored<StoredLayoutIssue[]>;
+  dismissLayoutNotice(): void;
   markSeen(): void;
   callBack(record: CallRecord): void;
   returnToCall(): void;
@@ -66,6 +69,10 @@ export function createPopupViewModel(scope: Scope): PopupViewModel {
     inCall: computed(() => call.value !== undefined && isActive(call.value)),
     now,
     error,
+    layoutIssues: storedSignal(scope, layoutIssues),
+    dismissLayoutNotice() {
+      void layoutIssues.setValue([]);
+    },
     markSeen() {
       if (seenSent) return;
       seenSent = true;

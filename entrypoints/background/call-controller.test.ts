@@ -188,4 +188,19 @@ describe('call controller', () => {
     expect(await store.callState.getValue()).toMatchObject({ phase: 'ended', reason: 'failed' });
     expect((await store.callHistory.getValue())[0]).toMatchObject({ outcome: 'failed' });
   });
+
+  it('layout-changed keeps the latest few reports, one per surface and path, newest first', async () => {
+    const report = (path: string, anchors = ['profileMoreButton']) =>
+      controller.handle({ ...bg, type: 'layout-changed', surface: 'profile', path, anchors });
+    for (let i = 1; i <= 7; i++) {
+      clock = 1000 + i;
+      expect(await report(`/user${i}`)).toEqual({ ok: true });
+    }
+    clock = 5000;
+    await report('/user5', ['profileMoreButton', 'messageButton']);
+    const stored = await store.layoutIssues.getValue();
+    expect(stored.map((issue) => issue.path)).toEqual(['/user5', '/user7', '/user6', '/user4', '/user3']);
+    expect(stored[0]).toEqual({ surface: 'profile', path: '/user5', anchors: ['profileMoreButton', 'messageButton'], at: 5000 });
+    expect(log.sent.filter((c) => c.type !== 'configure')).toEqual([]);
+  });
 });

@@ -1,8 +1,13 @@
-/** The pair of round call buttons (audio, video) Birdcall adds next to X's own buttons. */
+/**
+ * The call buttons (voice, video) Birdcall adds next to a person on X, and keeping exactly one set
+ * of them per place ("slot") however often X re-renders.
+ */
 import type { CallKind } from '@/lib/call-state';
 import type { Handle } from '@/lib/handle';
-import type { Theme } from '@/lib/x/dom';
-import type { SendToBackground } from './feature';
+import type { Surface } from '@/lib/messages';
+import { pageTheme, queryFirst, readSignedInHandle, type Theme } from '@/lib/x/dom';
+import { label, pageLanguage } from '@/lib/x/i18n';
+import type { FeatureDeps, SendToBackground } from './feature';
 
 /** Marks a button set; its value is the surface, `data-birdcall-handle` the handle it calls. */
 export const BUTTON_SET_ATTRIBUTE = 'data-birdcall-set';
@@ -16,44 +21,76 @@ const ICON_PATHS: Record<CallKind, string> = {
   video: 'M23 7l-7 5 7 5V7zM3 5h11a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H3a2 2 0 0 1-2-2V7a2 2 0 0 1 2-2z',
 };
 
-function callLabel(kind: CallKind, handle: Handle): string {
-  return `${kind === 'audio' ? 'Call' : 'Video call'} @${handle}`;
+/** round: the profile header's 36px icon buttons; compact: 32px, for hover cards and the chat header; menu: menu entries with text. */
+export type Variant = 'round' | 'compact' | 'menu';
+
+/** What the page looks like now: X's theme and UI language. */
+export interface Look {
+  theme: Theme;
+  language: string;
 }
 
-export function createButtonSet(options: {
-  surface: string;
+export function pageLook(doc: Document): Look {
+  return { theme: pageTheme(doc), language: pageLanguage(doc) };
+}
+
+/** A place for one button set: inserted into `parent` before `before` (null appends), calling `handle`. */
+export interface ButtonSlot {
+  parent: Element;
+  before: Element | null;
   handle: Handle;
-  theme: Theme;
+}
+
+export interface ButtonSetOptions {
+  surface: Surface;
+  variant: Variant;
+  handle: Handle;
+  look: Look;
   send: SendToBackground;
-}): HTMLElement {
+  /** Runs after a user clicked one of the buttons (the post menu closes itself). */
+  afterClick?: () => void;
+}
+
+/** Sets this script made: a copy X made of one (cloneNode keeps no listeners) is stale. */
+const created = new WeakSet<Element>();
+
+export function createButtonSet(options: ButtonSetOptions): HTMLElement {
   const set = document.createElement('div');
-  set.className = 'birdcall-set';
+  created.add(set);
+  set.className = `birdcall-set birdcall-${options.variant}`;
   set.setAttribute(BUTTON_SET_ATTRIBUTE, options.surface);
   set.setAttribute('data-birdcall-handle', options.handle);
-  set.setAttribute('data-theme', options.theme);
+  set.setAttribute('data-theme', options.look.theme);
+  set.setAttribute('data-lang', options.look.language);
+  if (options.variant === 'menu') set.setAttribute('role', 'group');
   set.append(createCallButton('audio', options), createCallButton('video', options));
   return set;
 }
 
-function createCallButton(
-  kind: CallKind,
-  { surface, handle, send }: { surface: string; handle: Handle; send: SendToBackground },
-): HTMLButtonElement {
-  const label = callLabel(kind, handle);
+function createCallButton(kind: CallKind, options: ButtonSetOptions): HTMLButtonElement {
+  const { surface, variant, handle, look, send, afterClick } = options;
+  const text = label(look.language, kind === 'audio' ? 'callAudio' : 'callVideo', handle);
   const button = document.createElement('button');
   button.type = 'button';
   button.className = 'birdcall-call';
   button.dataset.testid = `birdcall-call-${kind}`;
   button.dataset.surface = surface;
-  button.setAttribute('aria-label', label);
-  button.title = label;
+  button.setAttribute('aria-label', text);
   button.append(createIcon(ICON_PATHS[kind]));
+  if (variant === 'menu') {
+    button.setAttribute('role', 'menuitem');
+    const span = document.createElement('span');
+    span.textContent = text;
+    button.append(span);
+  } else {
+    button.title = text;
+  }
 
   let restoreTitle: ReturnType<typeof setTimeout> | undefined;
   button.addEventListener('click', (event) => {
     // Page scripts can dispatch clicks too; only a real user gesture may start a call.
     if (!event.isTrusted) return;
-    // The row sits inside X's header; the click is ours alone.
+    // The buttons sit inside X's own clickable areas (header, card, menu); the click is ours alone.
     event.preventDefault();
     event.stopPropagation();
     send({ to: 'background', type: 'place-call', handle, kind }).then(
@@ -62,11 +99,12 @@ function createCallButton(
         if (error === null) return;
         button.title = error;
         clearTimeout(restoreTitle);
-        restoreTitle = setTimeout(() => (button.title = label), ERROR_TITLE_MS);
+        restoreTitle = setTimeout(() => (button.title = variant === 'menu' ? '' : text), ERROR_TITLE_MS);
       },
       // The extension was reloaded or the background failed: the button stays as it was.
       (error: unknown) => console.warn(`[birdcall] could not place a call to @${handle}`, error),
     );
+    afterClick?.();
   });
   return button;
 }
@@ -86,4 +124,76 @@ function createIcon(pathData: string): SVGSVGElement {
   path.setAttribute('d', pathData);
   svg.append(path);
   return svg;
+}
+
+const setsOf = (doc: Document, surface: Surface) => doc.querySelectorAll(`[${BUTTON_SET_ATTRIBUTE}="${surface}"]`);
+
+/**
+ * Leaves exactly one set of `surface` in each slot and none anywhere else: stale sets (a slot
+ * that is gone, another handle, another language, a copy X made of ours) are removed, the theme
+ * is updated in place, missing sets are created.
+ */
+export function syncButtonSets(doc: Document, slots: readonly ButtonSlot[], options: Omit<ButtonSetOptions, 'handle'>): void {
+  const wanted = new Map<Element, ButtonSlot>();
+  for (const slot of slots) if (!wanted.has(slot.parent)) wanted.set(slot.parent, slot);
+  const filled = new Set<Element>();
+  for (const set of setsOf(doc, options.surface)) {
+    const slot = set.parentElement ? wanted.get(set.parentElement) : undefined;
+    const current =
+      slot !== undefined &&
+      created.has(set) &&
+      !filled.has(slot.parent) &&
+      set.getAttribute('data-birdcall-handle') === slot.handle &&
+      set.getAttribute('data-lang') === options.look.language;
+    if (!current) {
+      set.remove();
+      continue;
+    }
+    filled.add(slot.parent);
+    if (set.getAttribute('data-theme') !== options.look.theme) set.setAttribute('data-theme', options.look.theme);
+  }
+  for (const slot of wanted.values()) {
+    if (filled.has(slot.parent)) continue;
+    const before = slot.before?.parentElement === slot.parent ? slot.before : null;
+    slot.parent.insertBefore(createButtonSet({ ...options, handle: slot.handle }), before);
+  }
+}
+
+export function removeButtonSets(doc: Document, surface: Surface): void {
+  for (const set of setsOf(doc, surface)) set.remove();
+}
+
+/** The signed-in viewer inside X's app, or null (logged out, server-rendered, not drawn yet). */
+export function signedInViewer(doc: Document): Handle | null {
+  return queryFirst(doc, 'appRoot') ? readSignedInHandle(doc) : null;
+}
+
+/**
+ * Runs one surface until `signal` aborts: after every page change, `findSlots` says where sets
+ * belong (never for the viewer themself), and they are synced; on abort they are all removed.
+ * Runs on every mutation batch of X's page, so the cheap question (any slot? any set of ours?)
+ * comes first, and the viewer and the page's look are only read when there is something to do.
+ */
+export function runSurface(
+  signal: AbortSignal,
+  { document, send, onPageChange }: FeatureDeps,
+  surface: Surface,
+  variant: Variant,
+  findSlots: (viewer: () => Handle | null) => readonly ButtonSlot[],
+  afterClick?: () => void,
+): () => void {
+  const sync = () => {
+    if (signal.aborted) return;
+    let viewer: Handle | null | undefined;
+    const getViewer = () => (viewer === undefined ? (viewer = signedInViewer(document)) : viewer);
+    const found = findSlots(getViewer);
+    const me = found.length > 0 ? getViewer() : null;
+    const slots = me === null ? [] : found.filter((slot) => slot.handle !== me);
+    if (slots.length === 0 && setsOf(document, surface).length === 0) return;
+    syncButtonSets(document, slots, { surface, variant, look: pageLook(document), send, afterClick });
+  };
+  onPageChange(sync, signal);
+  signal.addEventListener('abort', () => removeButtonSets(document, surface), { once: true });
+  sync();
+  return sync;
 }

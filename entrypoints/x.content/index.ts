@@ -6,8 +6,7 @@ import { browser } from 'wxt/browser';
 import { defineContentScript } from 'wxt/utils/define-content-script';
 import type { PageRequest } from '@/lib/messages';
 import { startFeatures } from './feature';
-import { profileHeader } from './profile-header';
-import { createSignedInUser } from './signed-in-user';
+import { createFeatures } from './features';
 import './style.css';
 
 export default defineContentScript({
@@ -15,7 +14,7 @@ export default defineContentScript({
   runAt: 'document_idle',
   main(ctx) {
     const runner = startFeatures(
-      [createSignedInUser(), profileHeader],
+      createFeatures(),
       { document, send: (message: PageRequest) => browser.runtime.sendMessage(message) },
       ctx.signal,
     );

@@ -1,51 +1,34 @@
-/** Call buttons in the action row of another user's profile header. */
-import type { Handle } from '@/lib/handle';
-import { pageTheme, queryFirst, readSignedInHandle } from '@/lib/x/dom';
-import { findActionRowSlot } from '@/lib/x/profile-header';
-import { BUTTON_SET_ATTRIBUTE, createButtonSet } from './call-buttons';
-import type { Feature, SendToBackground } from './feature';
+/** Call buttons in the action row of another user's profile header (classic, redesigned and narrow layouts). */
+import { queryFirst } from '@/lib/x/dom';
+import { findActionRowSlot, missingActionRowAnchors } from '@/lib/x/profile-header';
+import { runSurface, signedInViewer } from './call-buttons';
+import type { Feature } from './feature';
 
-const SURFACE = 'profile';
-const SET_SELECTOR = `[${BUTTON_SET_ATTRIBUTE}="${SURFACE}"]`;
+/** How long a loaded profile page may go without an action row before it counts as "X layout changed". */
+export const LAYOUT_CHECK_MS = 5000;
 
 export const profileHeader: Feature = {
   name: 'profile-header',
   include: (route) => route.kind === 'profile',
-  init(signal, { document, route, send, onPageChange }) {
+  init(signal, deps) {
+    const { document, route, send } = deps;
     if (route.kind !== 'profile') return;
     // The header renders in stages and X re-renders it at will: re-check after every change.
-    const sync = () => syncButtons(document, route.handle, send);
-    onPageChange(sync, signal);
-    signal.addEventListener('abort', () => removeButtons(document), { once: true });
-    sync();
+    runSurface(signal, deps, 'profile', 'round', () => {
+      const slot = findActionRowSlot(document, route.handle);
+      return slot ? [{ parent: slot.row, before: slot.before, handle: route.handle }] : [];
+    });
+
+    // Signed in, on a profile, the column there, and still nowhere to put the buttons: say so once.
+    const timer = setTimeout(() => {
+      if (signal.aborted || signedInViewer(document) === null || !queryFirst(document, 'primaryColumn')) return;
+      const anchors = missingActionRowAnchors(document);
+      if (anchors === null) return;
+      const path = document.location.pathname;
+      send({ to: 'background', type: 'layout-changed', surface: 'profile', path, anchors }).catch((error: unknown) => {
+        console.warn('[birdcall] could not report a layout change', error);
+      });
+    }, LAYOUT_CHECK_MS);
+    signal.addEventListener('abort', () => clearTimeout(timer), { once: true });
   },
 };
-
-/** Leaves exactly one button set, in the current action row of `handle`'s header, or none. */
-function syncButtons(doc: Document, handle: Handle, send: SendToBackground) {
-  const slot = mayCall(doc, handle) ? findActionRowSlot(doc, handle) : null;
-  const theme = pageTheme(doc);
-  let kept: Element | null = null;
-  for (const set of doc.querySelectorAll(SET_SELECTOR)) {
-    const current =
-      kept === null && set.parentElement === slot?.row && set.getAttribute('data-birdcall-handle') === handle;
-    if (!current) {
-      set.remove();
-      continue;
-    }
-    kept = set;
-    if (set.getAttribute('data-theme') !== theme) set.setAttribute('data-theme', theme);
-  }
-  if (slot && !kept) slot.row.insertBefore(createButtonSet({ surface: SURFACE, handle, theme, send }), slot.before);
-}
-
-/** Only signed in to X's app, and never on the viewer's own profile. */
-function mayCall(doc: Document, handle: Handle): boolean {
-  if (!queryFirst(doc, 'appRoot')) return false;
-  const viewer = readSignedInHandle(doc);
-  return viewer !== null && viewer !== handle;
-}
-
-function removeButtons(doc: Document) {
-  for (const set of doc.querySelectorAll(SET_SELECTOR)) set.remove();
-}

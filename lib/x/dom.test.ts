@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { element, fixture, loadPage, settle } from '../../tests/unit/content/page';
-import { handleOfElement, pageTheme, queryOutsideListItems, readSignedInHandle, watchPage } from './dom';
+import { handleOfElement, handleOfPeopleLink, pageTheme, queryOutsideListItems, readSignedInHandle, watchPage } from './dom';
 
 afterEach(() => loadPage('<!doctype html><html><head></head><body></body></html>'));
 
@@ -49,6 +49,16 @@ describe('handleOfElement', () => {
   });
 });
 
+describe('handleOfPeopleLink', () => {
+  it('reads the person of /<handle>/following-style links, on x.com only', () => {
+    expect(handleOfPeopleLink(element('<a href="/Bob_1/following"></a>'))).toBe('bob_1');
+    expect(handleOfPeopleLink(element('<a href="https://twitter.com/bob/verified_followers"></a>'))).toBe('bob');
+    expect(handleOfPeopleLink(element('<a href="/i/following"></a>'))).toBeNull();
+    expect(handleOfPeopleLink(element('<a href="https://evil.example/bob/following"></a>'))).toBeNull();
+    expect(handleOfPeopleLink(element('<a></a>'))).toBeNull();
+  });
+});
+
 describe('queryOutsideListItems', () => {
   it('ignores matches inside posts and cells', () => {
     loadPage('<body><div data-testid="cellInnerDiv"><button data-testid="userActions" id="cell"></button></div><button data-testid="userActions" id="header"></button></body>');
@@ -60,7 +70,7 @@ describe('pageTheme', () => {
   it.each([
     ['rgb(255, 255, 255)', 'light'],
     ['rgb(0, 0, 0)', 'dark'],
-    ['rgb(5, 5, 5)', 'dark'],
+    ['rgb(5, 5, 5)', 'contrast'],
     ['rgb(21, 32, 43)', 'dark'],
   ])('body %s is %s', (color, theme) => {
     loadPage(`<body style="background-color: ${color};"></body>`);

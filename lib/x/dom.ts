@@ -40,13 +40,26 @@ export function handleOfElement(element: Element): Handle | null {
   return parsed.ok ? parsed.handle : null;
 }
 
-function routeOfLink(href: string): Route | null {
+/** The person a people link is about: `/<handle>/following`, `/<handle>/followers`... */
+export function handleOfPeopleLink(element: Element): Handle | null {
+  const path = pathOfLink(element.getAttribute('href') ?? '');
+  const route = path === null ? null : parseRoute(`/${path.split('/')[1] ?? ''}`);
+  return route?.kind === 'profile' ? route.handle : null;
+}
+
+/** The pathname of an x.com or twitter.com link, else null. */
+function pathOfLink(href: string): string | null {
   try {
     const url = new URL(href, 'https://x.com/');
-    return /^(x|twitter)\.com$/.test(url.hostname) ? parseRoute(url.pathname) : null;
+    return /^(x|twitter)\.com$/.test(url.hostname) ? url.pathname : null;
   } catch {
     return null; // a malformed href points nowhere
   }
+}
+
+function routeOfLink(href: string): Route | null {
+  const path = pathOfLink(href);
+  return path === null ? null : parseRoute(path);
 }
 
 /** The signed-in user, or null when logged out or while X has not drawn its navigation yet. */
@@ -58,9 +71,13 @@ export function readSignedInHandle(doc: Document): Handle | null {
   return null;
 }
 
-export type Theme = 'light' | 'dark';
+/** Default, Lights out (and the old Dim), Lights out with high contrast. */
+export type Theme = 'light' | 'dark' | 'contrast';
 
-/** X paints the body with the theme's background: white, black, near-black, or the old Dim blue. */
+/**
+ * X paints the body with the theme's background: white (Default), black (Lights out), rgb(5, 5, 5)
+ * (Lights out, high contrast), or the old Dim blue, treated as Lights out.
+ */
 export function pageTheme(doc: Document): Theme {
   const color =
     doc.body?.style.backgroundColor ||
@@ -70,6 +87,7 @@ export function pageTheme(doc: Document): Theme {
     /^#([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})$/i.exec(color.trim())?.slice(1).map((hex) => parseInt(hex, 16));
   if (!rgb) return 'light';
   const [red, green, blue] = rgb as [number, number, number];
+  if (red === 5 && green === 5 && blue === 5) return 'contrast';
   return red * 0.299 + green * 0.587 + blue * 0.114 < 128 ? 'dark' : 'light';
 }
 

@@ -27,6 +27,23 @@ export function isOwnProfileHeader(column: ParentNode): boolean {
   return queryOutsideListItems(column, 'editProfile') !== null;
 }
 
+/** The anchors that find the action row, by meaning, in order: the More button, the Message button, the Follow button. */
+export const ACTION_ROW_ANCHORS = ['profileMoreButton', 'messageButton', 'followButton'] as const;
+
+/**
+ * The header's action row: the parent of the first anchor found outside posts and cells (for the
+ * follow button, of its placementTracking wrapper when it has one). Null while not rendered.
+ */
+export function findActionRow(column: ParentNode): Element | null {
+  for (const name of ACTION_ROW_ANCHORS) {
+    const anchor = queryOutsideListItems(column, name);
+    if (!anchor) continue;
+    const wrapper = name === 'followButton' ? anchor.closest('[data-testid="placementTracking"]') ?? anchor : anchor;
+    if (wrapper.parentElement) return wrapper.parentElement;
+  }
+  return null;
+}
+
 /**
  * Where call buttons go in the header of `handle`'s profile, or null while that header's action
  * row is not rendered (X draws the name first), when it still shows the previous profile after an
@@ -37,10 +54,22 @@ export function findActionRowSlot(doc: Document, handle: Handle): ActionRowSlot 
   if (!column || isOwnProfileHeader(column)) return null;
   const shown = shownProfileHandle(column);
   if (shown !== null && shown !== handle) return null;
-  const row = queryOutsideListItems(column, 'profileMoreButton')?.parentElement;
+  const row = findActionRow(column);
   if (!row) return null;
   const anchor = queryFirst(row, 'messageButton') ?? queryFirst(row, 'followButton');
   return { row, before: anchor ? childOf(row, anchor) : null };
+}
+
+/**
+ * Why a loaded profile page has no place for buttons: the anchors that were not found, or null
+ * when nothing is wrong (row found, own profile, or a profile that does not exist).
+ */
+export function missingActionRowAnchors(doc: Document): string[] | null {
+  const column = queryFirst(doc, 'primaryColumn');
+  if (!column || isOwnProfileHeader(column) || queryFirst(column, 'profileEmptyState') || findActionRow(column)) return null;
+  const missing: string[] = [...ACTION_ROW_ANCHORS];
+  if (!queryOutsideListItems(column, 'profileUserName')) missing.push('profileUserName');
+  return missing;
 }
 
 function childOf(parent: Element, descendant: Element): Element {

@@ -1,8 +1,7 @@
 /** Runs the content script's features against happy-dom's document with a recording background. */
 import { vi } from 'vitest';
 import { startFeatures, type Feature, type FeatureRunner } from '@/entrypoints/x.content/feature';
-import { profileHeader } from '@/entrypoints/x.content/profile-header';
-import { createSignedInUser } from '@/entrypoints/x.content/signed-in-user';
+import { createFeatures } from '@/entrypoints/x.content/features';
 import type { PageRequest } from '@/lib/messages';
 
 export interface Harness {
@@ -12,7 +11,7 @@ export interface Harness {
 }
 
 export function start(
-  features: readonly Feature[] = [createSignedInUser(), profileHeader],
+  features: readonly Feature[] = createFeatures(),
   reply: (message: PageRequest) => Promise<unknown> = async () => ({ ok: true }),
 ): Harness {
   const controller = new AbortController();

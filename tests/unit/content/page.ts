@@ -12,6 +12,12 @@ export function fixture(name: string): string {
 export function loadPage(html: string, url = 'https://x.com/home'): void {
   (window as unknown as { happyDOM: { setURL(url: string): void } }).happyDOM.setURL(url);
   const parsed = new DOMParser().parseFromString(html, 'text/html');
+  // X's UI language and direction live on <html>.
+  for (const name of ['lang', 'dir']) {
+    const value = parsed.documentElement.getAttribute(name);
+    if (value === null) document.documentElement.removeAttribute(name);
+    else document.documentElement.setAttribute(name, value);
+  }
   document.head.replaceWith(document.importNode(parsed.head, true));
   document.body.replaceWith(document.importNode(parsed.body, true));
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { readSignedInHandle } from '@/lib/x/dom';
 import { homePage, profilePage } from '../../fixtures/x-pages';
+import { GENERATED } from './generated-fixtures';
 import { fixture, loadPage } from './page';
 
 describe('x-pages', () => {
@@ -27,6 +28,10 @@ describe('x-pages', () => {
     const loggedOut = profilePage({ viewer: null, profile: 'bob' });
     expect(loggedOut).not.toContain('AppTabBar_Profile_Link');
     expect(loggedOut).not.toContain('sendDMFromProfile');
+  });
+
+  it.each(Object.keys(GENERATED))('the generated %s is in sync with its builder', (name) => {
+    expect(fixture(name).replace(/^<!--[\s\S]*?-->\n/, '')).toBe(GENERATED[name]!.html());
   });
 
   it('refuses invalid handles', () => {

@@ -1,0 +1,93 @@
+/**
+ * Calls started from the other surfaces than the profile header, between two real browsers: a
+ * hover card that fills in late on the home timeline, and a one-to-one chat header. Same harness
+ * and people as the profile call tests (./harness/people.ts).
+ */
+import type { Page } from 'puppeteer-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { chatConversationId, chatPage, hoverCardHtml, hoverCardPage } from '../fixtures/x-pages';
+import {
+  acceptFromNotification,
+  clickDeep,
+  closeCallWindows,
+  expectFramesArriving,
+  inspectDeep,
+  popupRows,
+  signIn,
+  testid,
+  waitForDeep,
+  waitForState,
+  type Person,
+} from './harness';
+
+const button = (surface: string, kind: 'audio' | 'video') => `${testid(`birdcall-call-${kind}`)}[data-surface="${surface}"]`;
+
+describe('calls from the other surfaces', () => {
+  let alice: Person;
+  let bob: Person;
+  const pages: Page[] = [];
+
+  beforeAll(async () => {
+    [alice, bob] = await Promise.all([signIn('alice'), signIn('Bob_1')]);
+  });
+  afterEach(async () => {
+    await Promise.all(pages.splice(0).map((page) => page.close().catch(() => {})));
+    await Promise.all([alice, bob].filter(Boolean).map(closeCallWindows));
+  });
+  afterAll(async () => {
+    await Promise.all([alice?.browser.close(), bob?.browser.close()]);
+  });
+
+  it('a video call from a hover card that filled in late connects, with frames both ways', async () => {
+    // The card shows as a loading placeholder first, as X's does.
+    const home = await alice.browser.openXPage('https://x.com/home', hoverCardPage({ viewer: 'alice', person: 'bob_1', filled: false }));
+    pages.push(home);
+    expect(await inspectDeep(home, testid('birdcall-call-video'), (el) => el !== null)).toBe(false);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    await home.evaluate((html: string) => {
+      document.getElementById('layers')!.innerHTML = html;
+    }, hoverCardHtml({ person: 'bob_1' }));
+    await waitForDeep(home, button('hovercard', 'video'), { timeoutMs: 5_000 });
+    expect(await home.$$eval('[data-birdcall-set]', (sets) => sets.map((s) => s.getAttribute('data-birdcall-set')))).toEqual(['hovercard']);
+
+    await clickDeep(home, button('hovercard', 'video'));
+    const aliceWindow = await alice.browser.waitForPage('/call.html');
+    await waitForState(aliceWindow, 'outgoing', { peer: 'bob_1' });
+    const bobWindow = await acceptFromNotification(bob);
+
+    await waitForState(aliceWindow, 'connected', { peer: 'bob_1' });
+    await waitForState(bobWindow, 'connected', { peer: 'alice' });
+    await expectFramesArriving(aliceWindow, 'birdcall-remote-video');
+    await expectFramesArriving(bobWindow, 'birdcall-remote-video');
+
+    await aliceWindow.click(testid('birdcall-hangup'));
+    await waitForState(bobWindow, 'ended', { reason: 'remote-hung-up' });
+    expect((await popupRows(alice))[0]).toEqual({ handle: 'bob_1', direction: 'outgoing', kind: 'video', outcome: 'answered' });
+  });
+
+  it('a voice call from a one-to-one chat header connects on both sides', async () => {
+    const chat = { viewer: 'alice', with: ['bob_1'] };
+    const page = await alice.browser.openXPage(`https://x.com/i/chat/${chatConversationId(chat)}`, chatPage(chat));
+    pages.push(page);
+    await clickDeep(page, button('chat', 'audio'), { timeoutMs: 5_000 });
+    const aliceWindow = await alice.browser.waitForPage('/call.html');
+    await waitForState(aliceWindow, 'outgoing', { peer: 'bob_1' });
+    const bobWindow = await acceptFromNotification(bob);
+
+    await waitForState(aliceWindow, 'connected', { peer: 'bob_1' });
+    await waitForState(bobWindow, 'connected', { peer: 'alice' });
+
+    await bobWindow.click(testid('birdcall-hangup'));
+    await waitForState(aliceWindow, 'ended', { reason: 'remote-hung-up' });
+    expect((await popupRows(bob))[0]).toEqual({ handle: 'alice', direction: 'incoming', kind: 'audio', outcome: 'answered' });
+  });
+
+  it('a group chat header gets no buttons', async () => {
+    const group = { viewer: 'alice', with: ['bob_1', 'carol'] };
+    const page = await alice.browser.openXPage(`https://x.com/i/chat/${chatConversationId(group)}`, chatPage(group));
+    pages.push(page);
+    await page.waitForSelector(testid('dm-conversation-header'));
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(await inspectDeep(page, '[data-birdcall-set]', (el) => el !== null)).toBe(false);
+  });
+});
