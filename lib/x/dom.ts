@@ -94,18 +94,32 @@ export function pageTheme(doc: Document): Theme {
 export type PageChangeSubscriber = (listener: () => void, signal: AbortSignal) => void;
 
 /**
- * One MutationObserver for the whole page, shared by every feature: nodes added or removed, text
- * changed, links retargeted, and the body's style (the theme). Stops when `signal` aborts.
+ * Whether a mutation is only X's timeline churning: posts and user cells added, removed or
+ * changed inside. No Birdcall surface lives in a timeline item, and scrolling X makes thousands
+ * of these, so they must cost a feature nothing.
+ */
+export function isTimelineChurn(record: MutationRecord): boolean {
+  const target = record.target.nodeType === 1 ? (record.target as Element) : record.target.parentElement;
+  if (target?.closest(LIST_ITEM)) return true;
+  if (record.type !== 'childList') return false;
+  const isItem = (node: Node) => node.nodeType === 1 && (node as Element).matches(LIST_ITEM);
+  return [...record.addedNodes].every(isItem) && [...record.removedNodes].every(isItem);
+}
+
+/**
+ * One MutationObserver for the whole page, shared by every feature: nodes added or removed, links
+ * retargeted, and the body's style (the theme), except timeline churn. Stops when
+ * `signal` aborts.
  */
 export function watchPage(doc: Document, signal: AbortSignal): PageChangeSubscriber {
   const listeners = new Set<() => void>();
-  const observer = new MutationObserver(() => {
+  const observer = new MutationObserver((records) => {
+    if (records.every(isTimelineChurn)) return;
     for (const listener of [...listeners]) listener();
   });
   observer.observe(doc.documentElement, {
     childList: true,
     subtree: true,
-    characterData: true,
     attributes: true,
     attributeFilter: ['href'],
   });
