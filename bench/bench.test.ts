@@ -13,7 +13,7 @@ import { findChromium, signIn } from '../tests/e2e/harness';
 import { acceptSteps, clickSteps, peerjsCallSteps, type Step } from './lib/breakdown';
 import { startBaselineServer } from './lib/baseline-server';
 import { birdcallRun, openBaselines, peerCallRun, peerDataRun, prepareCall, rtcRun, type BirdcallRun } from './lib/calls';
-import { cellTemplates, headerToButtons, launchWithoutBirdcall, stagedProfile, timelinePages, timelinePass, VIEWER, type PassCost } from './lib/content-cost';
+import { cellTemplates, launchWithoutBirdcall, surfacePages, surfaceToButtons, timelinePages, timelinePass, VIEWER, type PassCost } from './lib/content-cost';
 import { sampleMemory, type MemorySample } from './lib/memory';
 import { markdownTable, stripChart, table, type Row } from './lib/report';
 import { measureSizes } from './lib/sizes';
@@ -97,9 +97,14 @@ it('measures call setup, content script cost, sizes and memory', async () => {
       costs[page].without.push(await timelinePass(withoutPages[page], templates));
     }
   }
-  const staged = stagedProfile();
-  const stagedPage = await withBirdcall.browser.openXPage(staged.url, staged.html);
-  const header = await headerToButtons(stagedPage, staged.row, HEADER_RUNS);
+  const surfaces = surfacePages();
+  const appear: Record<keyof typeof surfaces, number[]> = { profile: [], hovercard: [], chat: [] };
+  for (const name of Object.keys(surfaces) as Array<keyof typeof surfaces>) {
+    const page = await withBirdcall.browser.openXPage(surfaces[name].url, surfaces[name].html);
+    appear[name] = await surfaceToButtons(page, surfaces[name].find, HEADER_RUNS);
+    await page.close();
+  }
+  const header = appear.profile;
   log(`content script done after ${Date.now() - started} ms`);
 
   // Figures.
@@ -113,6 +118,7 @@ it('measures call setup, content script cost, sizes and memory', async () => {
   const peerjsData = timing(peerData.map((r) => r.delivered));
   const peerjsOpen = timing(peerData.map((r) => r.open));
   const headerTiming = timing(header, 3);
+  const surfaceTimings = { hovercard: timing(appear.hovercard, 3), chat: timing(appear.chat, 3) };
   const scripting = Object.fromEntries(
     (['home', 'profile'] as const).map((page) => {
       const w = costs[page].with;
@@ -164,6 +170,8 @@ it('measures call setup, content script cost, sizes and memory', async () => {
     { label: 'baseline: PeerJS call() -> frames', timing: peerjsBoth },
     { label: 'baseline: PeerJS connect() -> data delivered', timing: peerjsData },
     { label: 'header action row -> call buttons', timing: headerTiming, note: 'target < 16 ms' },
+    { label: 'hover card -> call buttons', timing: surfaceTimings.hovercard, note: 'target < 16 ms' },
+    { label: 'chat header -> call buttons', timing: surfaceTimings.chat, note: 'target < 16 ms' },
     { label: 'scripting with/without Birdcall (home)', value: `${scripting.home.scriptRatio}x`, note: `${scripting.home.withScriptMs} vs ${scripting.home.withoutScriptMs} ms per 2,000 cells; tasks ${scripting.home.taskRatio}x` },
     { label: 'scripting with/without Birdcall (profile)', value: `${scripting.profile.scriptRatio}x`, note: `${scripting.profile.withScriptMs} vs ${scripting.profile.withoutScriptMs} ms per 2,000 cells; tasks ${scripting.profile.taskRatio}x` },
     { label: 'content script, gzip (raw)', value: kb(sizes.contentScriptGzipBytes), note: `${kb(sizes.contentScriptBytes)} raw (target < 15 KB gzip)` },
@@ -209,6 +217,7 @@ it('measures call setup, content script cost, sizes and memory', async () => {
     },
     ratios,
     headerToButtons: headerTiming,
+    surfaceToButtons: surfaceTimings,
     scriptingOverheadRatio,
     scripting,
     sizes,
@@ -222,6 +231,8 @@ it('measures call setup, content script cost, sizes and memory', async () => {
       peerjs: peerCall.map((r) => round(r.both)),
       peerjsData: peerData.map((r) => round(r.delivered)),
       headerToButtons: header.map((v) => round(v, 3)),
+      hoverCardToButtons: appear.hovercard.map((v) => round(v, 3)),
+      chatHeaderToButtons: appear.chat.map((v) => round(v, 3)),
     },
     /** Every mark of the last Birdcall run, ms after the click: a timeline to read. */
     lastRunMarks: (() => {

@@ -1,13 +1,14 @@
 /**
  * What the content script costs X's page: main-thread scripting while a synthetic timeline
  * inserts and removes post cells in bursts (with the extension vs a browser without it), and the
- * time from the profile header's action row appearing to Birdcall's buttons being in the DOM.
+ * time from each surface (profile header row, hover card, chat header) appearing to Birdcall's
+ * buttons being in it.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'puppeteer-core';
-import { actionRowHtml, appPage, homePage, profileHeaderHtml, profilePage, timelineHtml } from '../../tests/fixtures/x-pages';
+import { chatConversationId, chatPage, homePage, hoverCardPage, profilePage } from '../../tests/fixtures/x-pages';
 import { launchBrowser, type BirdcallBrowser } from '../../tests/e2e/harness';
 import { parseHandle, type Handle } from '../../lib/handle';
 
@@ -114,38 +115,47 @@ export async function timelinePass(page: Page, templates: string[], total = 2000
   };
 }
 
-/** A profile whose header has no action row yet (X renders it in stages). */
-export function stagedProfile(): { url: string; html: string; row: string } {
-  const profile = handle(PROFILE);
+/** Where each surface's buttons go: the page it is on, and (in the page) how to find the element that receives them. */
+export function surfacePages(): Record<'profile' | 'hovercard' | 'chat', { url: string; html: string; find: string }> {
+  const viewer = handle(VIEWER);
   return {
-    url: `https://x.com/${PROFILE}`,
-    html: appPage({
-      title: `Dave (@${PROFILE}) / X`,
-      theme: 'light',
-      viewer: handle(VIEWER),
-      primaryColumn: profileHeaderHtml({ profile, actionRow: false }) + timelineHtml(profile),
-    }),
-    row: actionRowHtml({ profile }),
+    profile: {
+      url: `https://x.com/${PROFILE}`,
+      html: profilePage({ viewer: VIEWER, profile: PROFILE }),
+      find: `document.querySelector('[data-testid="userActions"]').parentElement`,
+    },
+    hovercard: {
+      url: 'https://x.com/home',
+      html: hoverCardPage({ viewer: VIEWER, person: PROFILE }),
+      find: `document.querySelector('#layers [data-testid="HoverCard"]').parentElement`,
+    },
+    chat: {
+      url: `https://x.com/i/chat/${chatConversationId({ viewer, with: [PROFILE] })}`,
+      html: chatPage({ viewer: VIEWER, with: [PROFILE] }),
+      find: `document.querySelector('[data-testid="dm-conversation-header"]')`,
+    },
   };
 }
 
 /**
- * Runs in the page (main world): removes and re-inserts the action row `runs` times; for each, the
- * time from the insertion to Birdcall's button set being in the DOM, seen by a MutationObserver
- * (performance.now(); NaN when the buttons do not come within 2 s).
+ * Runs in the page (main world): removes the surface and puts a fresh copy back `runs` times (X
+ * re-renders this way); for each, the time from the insertion to Birdcall's button set being in
+ * it, seen by a MutationObserver (performance.now(); NaN when it does not come within 2 s).
  */
-const HEADER_RUNS = `async ({ row, runs, profile }) => {
-  const slot = document.querySelector('a[href="/' + profile + '/photo"]').parentElement.parentElement;
-  const template = document.createElement('template');
+const SURFACE_RUNS = `async (find, runs) => {
+  let current = find();
+  const parent = current.parentElement;
+  const next = current.nextSibling;
+  const clean = current.cloneNode(true);
+  for (const set of clean.querySelectorAll('[data-birdcall-set]')) set.remove();
   const results = [];
   for (let i = 0; i < runs; i++) {
-    for (const el of [...slot.children].slice(1)) el.remove();
+    current.remove();
     await new Promise((resolve) => setTimeout(resolve, 30));
-    if (document.querySelector('[data-birdcall-set]')) { results.push(NaN); continue; }
-    template.innerHTML = row;
+    const fresh = clean.cloneNode(true);
     const seen = new Promise((resolve) => {
       const observer = new MutationObserver(() => {
-        if (!document.querySelector('[data-birdcall-set]')) return;
+        if (!fresh.querySelector('[data-birdcall-set]')) return;
         const at = performance.now();
         observer.disconnect();
         resolve(at);
@@ -154,17 +164,15 @@ const HEADER_RUNS = `async ({ row, runs, profile }) => {
       setTimeout(() => { observer.disconnect(); resolve(NaN); }, 2000);
     });
     const start = performance.now();
-    slot.append(template.content);
+    parent.insertBefore(fresh, next && next.parentNode === parent ? next : null);
     results.push((await seen) - start);
+    current = fresh;
   }
   return results;
 }`;
 
-export async function headerToButtons(page: Page, row: string, runs: number): Promise<number[]> {
-  // Wait for the content script: insert the row once and wait for the buttons.
-  await page.evaluate(
-    `(() => { const t = document.createElement('template'); t.innerHTML = ${JSON.stringify(row)}; document.querySelector('a[href="/${PROFILE}/photo"]').parentElement.parentElement.append(t.content); })()`,
-  );
+/** Surface appears -> its call buttons are in the DOM, `runs` times, once the content script has filled it the first time. */
+export async function surfaceToButtons(page: Page, find: string, runs: number): Promise<number[]> {
   await page.waitForSelector('[data-birdcall-set]', { timeout: 15_000 });
-  return (await page.evaluate(`(${HEADER_RUNS})(${JSON.stringify({ row, runs, profile: PROFILE })})`)) as number[];
+  return (await page.evaluate(`(${SURFACE_RUNS})(() => ${find}, ${runs})`)) as number[];
 }
