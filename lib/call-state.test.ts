@@ -64,7 +64,6 @@ describe('transition', () => {
       ['media after the end', run(dial, end('hung-up')), { type: 'media-connected', callId: 'call-0001', at: 1 }],
       ['mute after the end', run(dial, end('hung-up')), { type: 'set-muted', callId: 'call-0001', muted: true }],
       ['camera off on an audio call', run(ring), { type: 'set-camera-off', callId: 'call-0001', cameraOff: false }],
-      ['dismiss while active', run(dial), { type: 'dismiss', callId: 'call-0001' }],
     ];
     it.each(cases)('%s', (_name, state, event) => {
       expect(transition(state, event)).toBe(state);
@@ -78,9 +77,6 @@ describe('transition', () => {
     const muted = transition(run(dial), { type: 'set-muted', callId: 'call-0001', muted: true });
     expect(muted).toMatchObject({ phase: 'outgoing', call: { muted: true } });
     expect(transition(muted, { type: 'set-camera-off', callId: 'call-0001', cameraOff: true })).toMatchObject({ call: { cameraOff: true, muted: true } });
-  });
-  it('dismiss returns an ended call to idle', () => {
-    expect(transition(run(dial, end('busy')), { type: 'dismiss', callId: 'call-0001' })).toBe(IDLE);
   });
 });
 

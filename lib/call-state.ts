@@ -52,8 +52,7 @@ export type CallEvent =
   | { type: 'media-connected'; callId: string; at: number }
   | { type: 'set-muted'; callId: string; muted: boolean }
   | { type: 'set-camera-off'; callId: string; cameraOff: boolean }
-  | { type: 'end'; callId: string; reason: EndReason; at: number; detail?: string }
-  | { type: 'dismiss'; callId: string };
+  | { type: 'end'; callId: string; reason: EndReason; at: number; detail?: string };
 
 export const IDLE: CallState = { phase: 'idle' };
 
@@ -108,8 +107,6 @@ export function transition(state: CallState, event: CallEvent): CallState {
         ...(state.phase === 'connected' ? { connectedAt: state.connectedAt } : {}),
         ...(event.reason === 'failed' && event.detail ? { detail: event.detail } : {}),
       };
-    case 'dismiss':
-      return state.phase === 'ended' ? IDLE : state;
   }
 }
 
