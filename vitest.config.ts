@@ -1,6 +1,6 @@
 import { defineConfig } from 'vitest/config';
 import { WxtVitest } from 'wxt/testing/vitest-plugin';
-import { PUBLIC_SIGNAL_URL } from './lib/signal-config';
+import { LOCAL_SIGNAL_URL } from './lib/signal-config';
 
 export default defineConfig({
   test: {
@@ -8,7 +8,7 @@ export default defineConfig({
       {
         plugins: [WxtVitest()],
         // WxtVitest does not apply wxt.config's `define`; unit tests see the public default.
-        define: { __BIRDCALL_SIGNAL_URL__: JSON.stringify(PUBLIC_SIGNAL_URL) },
+        define: { __BIRDCALL_SIGNAL_URL__: JSON.stringify(LOCAL_SIGNAL_URL) },
         test: {
           name: 'unit',
           include: ['lib/**/*.test.ts', 'entrypoints/**/*.test.ts', 'components/**/*.test.{ts,tsx}', 'tests/unit/**/*.test.{ts,tsx}'],

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { defineConfig } from 'wxt';
 import { defaultSignalUrl } from './lib/signal-config';
 
-// BIRDCALL_SIGNAL_URL is read at build time; unset means the public PeerJS server.
+// BIRDCALL_SIGNAL_URL (Birdcall's service) is read at build time; unset means http://127.0.0.1:9000/ (npm run signal).
 const signalUrl = defaultSignalUrl(process.env.BIRDCALL_SIGNAL_URL);
 const DEBIAN_CHROMIUM = '/usr/lib/chromium/chromium';
 const chromium = process.env.CHROME_PATH ?? (existsSync(DEBIAN_CHROMIUM) ? DEBIAN_CHROMIUM : undefined);
@@ -15,7 +15,7 @@ export default defineConfig({
     name: '__MSG_extName__',
     description: '__MSG_extDescription__',
     default_locale: 'en',
-    permissions: ['offscreen', 'notifications', 'storage'],
+    permissions: ['offscreen', 'notifications', 'storage', 'identity'],
     host_permissions: ['https://x.com/*', 'https://twitter.com/*'],
     action: { default_title: 'Birdcall' },
   },

@@ -13,6 +13,9 @@ const END_REASON_WORDS: Record<EndReason, string> = {
   busy: 'Busy',
   cancelled: 'Cancelled',
   failed: 'Call failed',
+  'answered-elsewhere': 'Answered on another device',
+  'declined-elsewhere': 'Declined on another device',
+  'rate-limited': 'Too many calls: try again later',
 };
 
 export function endedText(state: Ended): string {
@@ -47,6 +50,8 @@ const OUTCOME_WORDS: Record<Outcome, string> = {
   cancelled: 'Cancelled',
   busy: 'Busy',
   failed: 'Failed',
+  'answered-elsewhere': 'Answered elsewhere',
+  'rate-limited': 'Try again later',
 };
 
 export const outcomeText = (outcome: Outcome) => OUTCOME_WORDS[outcome];
@@ -65,8 +70,8 @@ export function signalStatusText({ status, detail }: SignalState): string {
     case 'connected':
       return 'Online, ready for calls';
     case 'id-taken':
-      return 'This handle is online in another browser';
+      return detail ? `This handle is in use elsewhere: ${detail}` : 'This handle is in use elsewhere';
     case 'error':
-      return detail ?? 'Cannot reach the signaling server';
+      return detail ?? "Cannot reach Birdcall's service";
   }
 }

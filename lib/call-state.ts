@@ -15,14 +15,31 @@ export type EndReason =
   | 'unavailable'
   | 'cancelled'
   | 'busy'
-  | 'failed';
-export type Outcome = 'answered' | 'missed' | 'declined' | 'no-answer' | 'unavailable' | 'cancelled' | 'busy' | 'failed';
+  | 'failed'
+  /** Another of this person's devices took the call. */
+  | 'answered-elsewhere'
+  | 'declined-elsewhere'
+  /** The service refused to ring: too many calls in a short time. */
+  | 'rate-limited';
+export type Outcome =
+  | 'answered'
+  | 'missed'
+  | 'declined'
+  | 'no-answer'
+  | 'unavailable'
+  | 'cancelled'
+  | 'busy'
+  | 'failed'
+  | 'answered-elsewhere'
+  | 'rate-limited';
 
 export interface CallInfo {
   readonly callId: string;
   readonly peer: Handle;
   readonly direction: Direction;
   readonly kind: CallKind;
+  /** X vouches for the other person's handle (Birdcall's service checked it with X sign-in). */
+  readonly verified: boolean;
   readonly startedAt: number;
   readonly muted: boolean;
   readonly cameraOff: boolean;
@@ -45,10 +62,10 @@ export type CallState =
 export type ActiveCallState = Exclude<CallState, { phase: 'idle' } | { phase: 'ended' }>;
 
 export type CallEvent =
-  | { type: 'dial'; callId: string; peer: Handle; kind: CallKind; at: number }
-  | { type: 'ring'; callId: string; peer: Handle; kind: CallKind; at: number }
+  | { type: 'dial'; callId: string; peer: Handle; kind: CallKind; verified: boolean; at: number }
+  | { type: 'ring'; callId: string; peer: Handle; kind: CallKind; verified: boolean; at: number }
   | { type: 'accept'; callId: string }
-  | { type: 'remote-accepted'; callId: string }
+  | { type: 'remote-accepted'; callId: string; verified: boolean }
   | { type: 'media-connected'; callId: string; at: number }
   | { type: 'set-muted'; callId: string; muted: boolean }
   | { type: 'set-camera-off'; callId: string; cameraOff: boolean }
@@ -71,6 +88,7 @@ export function transition(state: CallState, event: CallEvent): CallState {
         peer: event.peer,
         direction,
         kind: event.kind,
+        verified: event.verified,
         startedAt: event.at,
         muted: false,
         cameraOff: event.kind === 'audio',
@@ -83,7 +101,8 @@ export function transition(state: CallState, event: CallEvent): CallState {
     case 'accept':
       return state.phase === 'incoming' ? { phase: 'connecting', call: state.call } : state;
     case 'remote-accepted':
-      return state.phase === 'outgoing' ? { phase: 'connecting', call: state.call } : state;
+      // The callee's certificate arrives with the accept: what it says is what we show.
+      return state.phase === 'outgoing' ? { phase: 'connecting', call: { ...state.call, verified: event.verified } } : state;
     case 'media-connected':
       // An outgoing call can see media before the accept message: the accept is implied.
       return state.phase === 'connecting' || state.phase === 'outgoing'
@@ -125,6 +144,10 @@ export function outcomeOf(state: Extract<CallState, { phase: 'ended' }>): Outcom
     case 'unavailable':
     case 'busy':
     case 'failed':
+    case 'answered-elsewhere':
+    case 'rate-limited':
       return state.reason;
+    case 'declined-elsewhere':
+      return 'declined';
   }
 }

@@ -3,10 +3,13 @@
  * because chrome.runtime.sendMessage reaches every extension page at once.
  * Receivers validate with the parse functions here and drop what does not fit.
  */
+import * as v from 'valibot';
 import { isHandle, type Handle } from './handle';
-import { isCallId, isCallKind, type ParseResult } from './protocol';
 import type { CallKind, EndReason } from './call-state';
-import type { SignalServer } from './signal-config';
+import { CallIdSchema, CallKindSchema, IdentitySchema, type Identity, type ParseResult } from './wire';
+
+export const isCallId = (value: unknown): value is string => v.is(CallIdSchema, value);
+export const isCallKind = (value: unknown): value is CallKind => v.is(CallKindSchema, value);
 
 /** Where on X call buttons are shown. */
 export type Surface = 'profile' | 'hovercard' | 'chat' | 'postmenu';
@@ -36,7 +39,8 @@ export type UiRequest =
   | { to: 'background'; type: 'set-camera-off'; cameraOff: boolean }
   | { to: 'background'; type: 'history-seen' }
   | { to: 'background'; type: 'signal-url-changed' }
-  | { to: 'background'; type: 'media-permission-granted' };
+  | { to: 'background'; type: 'media-permission-granted' }
+  | { to: 'background'; type: 'sign-in' };
 
 export type SignalStatus = 'offline' | 'connecting' | 'connected' | 'id-taken' | 'error';
 
@@ -44,23 +48,30 @@ export type SignalStatus = 'offline' | 'connecting' | 'connected' | 'id-taken' |
 export type OffscreenEvent =
   | { to: 'background'; type: 'offscreen-ready' }
   | { to: 'background'; type: 'signal-status'; status: SignalStatus; detail?: string }
-  | { to: 'background'; type: 'incoming'; callId: string; from: Handle; kind: CallKind }
-  | { to: 'background'; type: 'remote-accepted' | 'media-connected'; callId: string }
+  | { to: 'background'; type: 'account'; identity: Identity | null; signIn: boolean }
+  | { to: 'background'; type: 'sign-in-url'; url: string }
+  | { to: 'background'; type: 'sign-in-failed'; detail: string }
+  | { to: 'background'; type: 'incoming'; callId: string; from: Handle; kind: CallKind; verified: boolean }
+  | { to: 'background'; type: 'remote-accepted'; callId: string; verified: boolean }
+  | { to: 'background'; type: 'media-connected'; callId: string }
   | { to: 'background'; type: 'ended'; callId: string; reason: EndReason; detail?: string }
   | { to: 'background'; type: 'permission-needed' };
 
 export type BackgroundMessage = UiRequest | OffscreenEvent;
 
-export interface PeerConfig {
-  handle: Handle;
-  server: SignalServer;
-  /** Reused across offscreen restarts so the server does not answer "ID is taken". */
-  token: string;
+/** Where the offscreen document finds Birdcall's service, and the handle x.com shows (a claim only). */
+export interface ServiceConfig {
+  /** The service's base URL, e.g. "http://127.0.0.1:9000/". */
+  url: string;
+  /** Used by services without X sign-in, where a handle is first come per device; else ignored. */
+  claim: Handle | null;
 }
 
 /** What the background tells the offscreen document. */
 export type OffscreenCommand =
-  | { to: 'offscreen'; type: 'configure'; config: PeerConfig | null }
+  | { to: 'offscreen'; type: 'configure'; config: ServiceConfig | null }
+  | { to: 'offscreen'; type: 'sign-in-start'; redirectUri: string }
+  | { to: 'offscreen'; type: 'sign-in-finish'; redirectedTo: string }
   | { to: 'offscreen'; type: 'dial'; callId: string; peer: Handle; kind: CallKind }
   | { to: 'offscreen'; type: 'accept' | 'decline' | 'hangup'; callId: string }
   | { to: 'offscreen'; type: 'set-muted'; muted: boolean }
@@ -82,6 +93,7 @@ export interface Sender {
 
 const END_REASONS: readonly EndReason[] = [
   'hung-up', 'remote-hung-up', 'declined', 'no-answer', 'unavailable', 'cancelled', 'busy', 'failed',
+  'answered-elsewhere', 'declined-elsewhere', 'rate-limited',
 ];
 const SIGNAL_STATUSES: readonly SignalStatus[] = ['offline', 'connecting', 'connected', 'id-taken', 'error'];
 const X_PAGE = /^https:\/\/(x|twitter)\.com\//;
@@ -140,6 +152,7 @@ function checkFields(m: Fields): BackgroundMessage | null {
     case 'history-seen':
     case 'signal-url-changed':
     case 'media-permission-granted':
+    case 'sign-in':
     case 'offscreen-ready':
     case 'permission-needed':
       return { to, type: m.type };
@@ -151,11 +164,20 @@ function checkFields(m: Fields): BackgroundMessage | null {
       return SIGNAL_STATUSES.includes(m.status as SignalStatus) && optionalText(m.detail)
         ? { to, type: m.type, status: m.status as SignalStatus, ...(m.detail ? { detail: m.detail as string } : {}) }
         : null;
+    case 'account':
+      return (m.identity === null || v.is(IdentitySchema, m.identity)) && typeof m.signIn === 'boolean'
+        ? { to, type: m.type, identity: m.identity as Identity | null, signIn: m.signIn }
+        : null;
+    case 'sign-in-url':
+      return typeof m.url === 'string' && /^https?:\/\//.test(m.url) && m.url.length <= 2048 ? { to, type: m.type, url: m.url } : null;
+    case 'sign-in-failed':
+      return typeof m.detail === 'string' && optionalText(m.detail) ? { to, type: m.type, detail: m.detail } : null;
     case 'incoming':
-      return isCallId(m.callId) && isHandle(m.from) && isCallKind(m.kind)
-        ? { to, type: m.type, callId: m.callId, from: m.from, kind: m.kind }
+      return isCallId(m.callId) && isHandle(m.from) && isCallKind(m.kind) && typeof m.verified === 'boolean'
+        ? { to, type: m.type, callId: m.callId, from: m.from, kind: m.kind, verified: m.verified }
         : null;
     case 'remote-accepted':
+      return isCallId(m.callId) && typeof m.verified === 'boolean' ? { to, type: m.type, callId: m.callId, verified: m.verified } : null;
     case 'media-connected':
       return isCallId(m.callId) ? { to, type: m.type, callId: m.callId } : null;
     case 'ended':
@@ -179,9 +201,17 @@ export function parseOffscreenCommand(data: unknown, sender: Sender, ownId: stri
   const to = 'offscreen' as const;
   switch (m.type) {
     case 'configure':
-      return m.config === null || isPeerConfig(m.config)
+      return m.config === null || isServiceConfig(m.config)
         ? { ok: true, message: { to, type: m.type, config: m.config } }
         : { ok: false, error: 'malformed configure' };
+    case 'sign-in-start':
+      return typeof m.redirectUri === 'string' && m.redirectUri.length <= 200
+        ? { ok: true, message: { to, type: m.type, redirectUri: m.redirectUri } }
+        : { ok: false, error: 'malformed sign-in-start' };
+    case 'sign-in-finish':
+      return typeof m.redirectedTo === 'string' && m.redirectedTo.length <= 2048
+        ? { ok: true, message: { to, type: m.type, redirectedTo: m.redirectedTo } }
+        : { ok: false, error: 'malformed sign-in-finish' };
     case 'dial':
       return isCallId(m.callId) && isHandle(m.peer) && isCallKind(m.kind)
         ? { ok: true, message: { to, type: m.type, callId: m.callId, peer: m.peer, kind: m.kind } }
@@ -201,16 +231,8 @@ export function parseOffscreenCommand(data: unknown, sender: Sender, ownId: stri
   }
 }
 
-function isPeerConfig(value: unknown): value is PeerConfig {
+function isServiceConfig(value: unknown): value is ServiceConfig {
   if (typeof value !== 'object' || value === null) return false;
   const c = value as Fields;
-  const server = c.server as Fields | null;
-  return (
-    isHandle(c.handle) &&
-    typeof c.token === 'string' &&
-    /^[A-Za-z0-9]{8,64}$/.test(c.token) &&
-    typeof server === 'object' && server !== null &&
-    typeof server.host === 'string' && typeof server.port === 'number' &&
-    typeof server.path === 'string' && typeof server.secure === 'boolean'
-  );
+  return typeof c.url === 'string' && c.url.length <= 500 && (c.claim === null || isHandle(c.claim));
 }

@@ -1,4 +1,4 @@
-/** Where the PeerJS signaling server is, as PeerJS's Peer options want it. */
+/** Where Birdcall's service is, in the parts PeerJS's Peer options want. */
 export interface SignalServer {
   host: string;
   port: number;
@@ -6,12 +6,12 @@ export interface SignalServer {
   secure: boolean;
 }
 
-/** The public PeerJS cloud server, used when no other server is configured. */
-export const PUBLIC_SIGNAL_URL = 'https://0.peerjs.com/';
+/** What `npm run signal` serves: the default when nothing else is configured. */
+export const LOCAL_SIGNAL_URL = 'http://127.0.0.1:9000/';
 
-/** The build-time default: BIRDCALL_SIGNAL_URL when set and valid, else the public server. */
+/** The build-time default: BIRDCALL_SIGNAL_URL when set and valid, else the local service. */
 export function defaultSignalUrl(fromEnv: string | undefined): string {
-  if (!fromEnv) return PUBLIC_SIGNAL_URL;
+  if (!fromEnv) return LOCAL_SIGNAL_URL;
   const parsed = parseSignalUrl(fromEnv);
   if (!parsed.ok) throw new Error(`BIRDCALL_SIGNAL_URL: ${parsed.error}`);
   return fromEnv;
@@ -37,4 +37,9 @@ export function parseSignalUrl(text: string): SignalUrlResult {
   const port = url.port ? Number(url.port) : secure ? 443 : 80;
   const path = url.pathname.endsWith('/') ? url.pathname : `${url.pathname}/`;
   return { ok: true, server: { host: url.hostname, port, path, secure } };
+}
+
+/** The service's control socket for a parsed service URL. */
+export function controlSocketUrl(server: SignalServer): string {
+  return `${server.secure ? 'wss' : 'ws'}://${server.host}:${server.port}${server.path}control`;
 }

@@ -8,6 +8,14 @@ import { IDLE, type CallState } from './call-state';
 import type { CallRecord } from './history';
 import type { Handle } from './handle';
 import type { LayoutIssue, SignalStatus } from './messages';
+import type { Identity } from './wire';
+
+/** Who this device is on Birdcall's service, as the service last said; null before it has. */
+export interface Account {
+  identity: Identity | null;
+  /** The service offers "Sign in with X" (else handles are first come, unverified). */
+  signIn: boolean;
+}
 
 export const callState = storage.defineItem<CallState>('session:call', { fallback: IDLE });
 export const callWindowId = storage.defineItem<number | null>('session:callWindowId', { fallback: null });
@@ -15,11 +23,14 @@ export const signalStatus = storage.defineItem<{ status: SignalStatus; detail?: 
   fallback: { status: 'offline' },
 });
 
-export const ownHandle = storage.defineItem<Handle | null>('local:handle', { fallback: null });
+export const account = storage.defineItem<Account | null>('local:account', { fallback: null });
+/** The handle x.com's page shows as signed in: a claim without X sign-in, else only a notice. */
+export const pageHandle = storage.defineItem<Handle | null>('local:handle', { fallback: null });
+/** Why the last "Sign in with X" did not finish, until the next attempt. */
+export const signInError = storage.defineItem<string | null>('session:signInError', { fallback: null });
 export const callHistory = storage.defineItem<CallRecord[]>('local:history', { fallback: [] });
 /** The signaling server chosen on the options page; null means the build-time default. */
 export const signalUrlOverride = storage.defineItem<string | null>('local:signalUrl', { fallback: null });
-export const peerToken = storage.defineItem<string | null>('local:peerToken', { fallback: null });
 
 /** A layout issue as stored: when it was last seen. */
 export interface StoredLayoutIssue extends LayoutIssue {

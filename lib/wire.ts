@@ -18,6 +18,7 @@
  * No imports outside lib/ and valibot: the service runs this under Node.
  */
 import * as v from 'valibot';
+import type { Handle } from './handle';
 
 export const WIRE_VERSION = 1;
 
@@ -34,9 +35,14 @@ export const LIMITS = {
 const text = (max: number) => v.pipe(v.string(), v.maxLength(max));
 
 /** An X handle as Birdcall keeps it: lowercase, without "@". */
-export const HandleSchema = v.pipe(v.string(), v.regex(/^[a-z0-9_]{1,15}$/));
+export const HandleSchema = v.pipe(
+  v.string(),
+  v.regex(/^[a-z0-9_]{1,15}$/),
+  v.transform((handle) => handle as Handle),
+);
 export const CallIdSchema = v.pipe(v.string(), v.regex(/^[A-Za-z0-9-]{8,64}$/));
 export const CallKindSchema = v.picklist(['audio', 'video']);
+export type CallKind = v.InferOutput<typeof CallKindSchema>;
 /** Session peer ids are random and unguessable; they are never derived from a handle. */
 export const PeerIdSchema = v.pipe(v.string(), v.regex(/^bc[A-Za-z0-9]{30}$/));
 const Base64UrlSchema = (max: number) => v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]+$/), v.maxLength(max));
@@ -159,6 +165,8 @@ export const RelayFrameSchema = v.variant('type', [
   v.strictObject({
     type: v.picklist(['OFFER', 'ANSWER', 'CANDIDATE', 'LEAVE']),
     dst: PeerIdSchema,
+    /** Accepted but never trusted: the service overwrites it with the sender's own session id. */
+    src: v.optional(PeerIdSchema),
     payload: v.optional(v.record(v.string(), v.unknown())),
   }),
 ]);

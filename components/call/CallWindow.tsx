@@ -55,8 +55,18 @@ function CallStatus({ state, clock }: { state: CallState; clock: string | null }
       data-state={state.phase}
       data-reason={state.phase === 'ended' ? state.reason : undefined}
       data-peer={call?.peer}
+      data-verified={call ? String(call.verified) : undefined}
     >
-      {call && <h1 class="peer">@{call.peer}</h1>}
+      {call && (
+        <h1 class="peer">
+          @{call.peer}
+          {!call.verified && (
+            <span class="badge unverified" title="Nobody checked this handle with X">
+              {' '}unverified
+            </span>
+          )}
+        </h1>
+      )}
       <p class="phase" aria-live="polite">
         {phaseText(state)}
       </p>

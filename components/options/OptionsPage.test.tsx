@@ -1,7 +1,7 @@
 import { act } from 'preact/test-utils';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
-import { PUBLIC_SIGNAL_URL } from '@/lib/signal-config';
+import { LOCAL_SIGNAL_URL } from '@/lib/signal-config';
 import { signalStatus, signalUrlOverride } from '@/lib/store';
 import { backgroundInbox, byTestId, click, mount, settle, unmount } from '@/tests/unit/ui/harness';
 import { OptionsPage } from './OptionsPage';
@@ -27,7 +27,7 @@ afterEach(() => {
 describe('options page', () => {
   it('shows the build default while nothing is saved', async () => {
     const page = await mount(<OptionsPage />);
-    expect(field(page).value).toBe(PUBLIC_SIGNAL_URL);
+    expect(field(page).value).toBe(LOCAL_SIGNAL_URL);
     expect(saveButton(page).disabled).toBe(true);
     expect(page.querySelector('[data-testid="birdcall-use-default"]')).toBeNull();
   });
@@ -68,7 +68,7 @@ describe('options page', () => {
     const page = await mount(<OptionsPage />);
     await click(byTestId(page, 'birdcall-use-default'));
     expect(await signalUrlOverride.getValue()).toBeNull();
-    expect(field(page).value).toBe(PUBLIC_SIGNAL_URL);
+    expect(field(page).value).toBe(LOCAL_SIGNAL_URL);
     expect(inbox).toEqual([{ to: 'background', type: 'signal-url-changed' }]);
   });
 

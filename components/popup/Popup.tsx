@@ -28,26 +28,50 @@ export function Popup() {
 }
 
 function OwnStatus({ vm }: { vm: PopupViewModel }) {
-  const handle = vm.handle.value;
+  const account = vm.account.value;
   const signal = vm.signal.value;
-  if (handle === undefined || signal === undefined) return <header class="own-status" />;
-  if (handle === null) {
-    return (
-      <header class="own-status" data-testid="birdcall-own-status" data-status="no-handle">
-        <p>Open x.com while signed in so Birdcall learns your handle</p>
-        <button type="button" class="pill" onClick={vm.openX}>
-          Open x.com
-        </button>
-      </header>
-    );
-  }
+  if (account === undefined || signal === undefined) return <header class="own-status" />;
+  const identity = account?.identity ?? null;
+  const mismatch = vm.pageMismatch.value;
+  const signInError = vm.signInError.value;
   return (
     <header class="own-status" data-testid="birdcall-own-status" data-status={signal.status}>
-      <h1 class="own-handle">@{handle}</h1>
+      <div data-testid="birdcall-account" data-handle={identity?.handle ?? ''} data-verified={String(identity?.verified ?? false)}>
+        {identity ? (
+          <h1 class="own-handle">
+            @{identity.handle}{' '}
+            <span class={identity.verified ? 'badge verified' : 'badge unverified'}>{identity.verified ? 'verified by X' : 'unverified'}</span>
+          </h1>
+        ) : account?.signIn ? (
+          <p>Sign in with X so people can call you, and so they know it is you.</p>
+        ) : (
+          <p>Open x.com while signed in so Birdcall learns your handle</p>
+        )}
+      </div>
       <p class="signal">
         <span class={`dot ${signal.status}`} aria-hidden="true" />
         {signalStatusText(signal)}
       </p>
+      {!identity && account?.signIn && (
+        <button type="button" class="pill" data-testid="birdcall-sign-in" onClick={vm.signIn}>
+          Sign in with X
+        </button>
+      )}
+      {!identity && !account?.signIn && (
+        <button type="button" class="pill" onClick={vm.openX}>
+          Open x.com
+        </button>
+      )}
+      {mismatch && identity && (
+        <p class="notice" data-testid="birdcall-identity-notice" role="status">
+          X shows you as @{mismatch}; Birdcall is signed in as @{identity.handle}
+        </p>
+      )}
+      {signInError && (
+        <p class="popup-error" data-testid="birdcall-sign-in-error" role="alert">
+          {signInError}
+        </p>
+      )}
     </header>
   );
 }

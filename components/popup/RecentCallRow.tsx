@@ -13,7 +13,7 @@ interface Props {
 
 /** One recent call: who, which way, voice or video, when, how it went, and a call-back button. */
 export function RecentCallRow({ record, isNew, now, onCallBack }: Props) {
-  const { handle, direction, kind, outcome, durationMs } = record;
+  const { handle, direction, kind, outcome, durationMs, count = 1 } = record;
   const result = outcome === 'answered' && durationMs !== undefined ? formatClock(durationMs) : outcomeText(outcome);
   return (
     <li
@@ -23,6 +23,8 @@ export function RecentCallRow({ record, isNew, now, onCallBack }: Props) {
       data-direction={direction}
       data-kind={kind}
       data-outcome={outcome}
+      data-count={count}
+      data-verified={String(record.verified)}
     >
       <span class="direction" title={direction === 'incoming' ? 'Incoming' : 'Outgoing'}>
         <Icon name={direction} size={16} />
@@ -30,6 +32,8 @@ export function RecentCallRow({ record, isNew, now, onCallBack }: Props) {
       <span class="who">
         <span class="handle">
           @{handle}
+          {count > 1 && <span class="count"> ({count})</span>}
+          {!record.verified && <span class="badge unverified"> unverified</span>}
           {isNew && <span class="new-dot" title="New" aria-label="new" />}
         </span>
         <span class="details">

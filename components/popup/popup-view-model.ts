@@ -4,7 +4,18 @@ import { browser } from 'wxt/browser';
 import { isActive } from '@/lib/call-state';
 import type { Handle } from '@/lib/handle';
 import type { CallRecord } from '@/lib/history';
-import { callHistory, callState, callWindowId, layoutIssues, ownHandle, signalStatus, type StoredLayoutIssue } from '@/lib/store';
+import {
+  account as storedAccount,
+  callHistory,
+  callState,
+  callWindowId,
+  layoutIssues,
+  pageHandle,
+  signalStatus,
+  signInError,
+  type Account,
+  type StoredLayoutIssue,
+} from '@/lib/store';
 import { sendToBackground } from '../background';
 import { storedSignal, type Stored } from '../stored';
 import type { Scope } from '../view-model';
@@ -17,7 +28,11 @@ export interface RecentCall {
 }
 
 export interface PopupViewModel {
-  readonly handle: Stored<Handle | null>;
+  /** Who the service says this device is; null before it has said. */
+  readonly account: Stored<Account | null>;
+  /** The handle x.com shows, when it differs from the one Birdcall is signed in as: a notice, never an identity. */
+  readonly pageMismatch: ReadonlySignal<Handle | null>;
+  readonly signInError: Stored<string | null>;
   readonly signal: Stored<SignalState>;
   /** Undefined until storage has answered; newest first. */
   readonly recentCalls: ReadonlySignal<readonly RecentCall[] | undefined>;
@@ -29,6 +44,7 @@ export interface PopupViewModel {
   readonly layoutIssues: Stored<StoredLayoutIssue[]>;
   dismissLayoutNotice(): void;
   markSeen(): void;
+  signIn(): void;
   callBack(record: CallRecord): void;
   returnToCall(): void;
   openX(): void;
@@ -37,7 +53,8 @@ export interface PopupViewModel {
 const CLOCK_REFRESH_MS = 30_000;
 
 export function createPopupViewModel(scope: Scope): PopupViewModel {
-  const handle = storedSignal(scope, ownHandle);
+  const account = storedSignal(scope, storedAccount);
+  const shownByX = storedSignal(scope, pageHandle);
   const signalState = storedSignal(scope, signalStatus);
   const history = storedSignal(scope, callHistory);
   const call = storedSignal(scope, callState);
@@ -63,7 +80,13 @@ export function createPopupViewModel(scope: Scope): PopupViewModel {
   let seenSent = false;
 
   return {
-    handle,
+    account,
+    pageMismatch: computed(() => {
+      const own = account.value?.identity?.handle;
+      const page = shownByX.value;
+      return own && page && page !== own ? page : null;
+    }),
+    signInError: storedSignal(scope, signInError),
     signal: signalState,
     recentCalls,
     inCall: computed(() => call.value !== undefined && isActive(call.value)),
@@ -72,6 +95,11 @@ export function createPopupViewModel(scope: Scope): PopupViewModel {
     layoutIssues: storedSignal(scope, layoutIssues),
     dismissLayoutNotice() {
       void layoutIssues.setValue([]);
+    },
+    signIn() {
+      void sendToBackground({ to: 'background', type: 'sign-in' }).then((reply) => {
+        if (!reply.ok && !scope.isDisposed) error.value = reply.error;
+      });
     },
     markSeen() {
       if (seenSent) return;

@@ -6,13 +6,13 @@
 import { isActive, transition, type CallEvent, type CallKind, type CallState } from '@/lib/call-state';
 import type { Handle } from '@/lib/handle';
 import { markAllSeen, recordOf, unseenMissed, withRecord } from '@/lib/history';
-import type { BackgroundMessage, PeerConfig } from '@/lib/messages';
-import { newCallId } from '@/lib/protocol';
+import type { BackgroundMessage, ServiceConfig } from '@/lib/messages';
 import { parseSignalUrl } from '@/lib/signal-config';
+import { newCallId } from '@/lib/wire';
 import * as store from '@/lib/store';
 import type { Platform } from './platform';
 
-export type Reply = { ok: true; config?: PeerConfig | null } | { ok: false; error: string };
+export type Reply = { ok: true; config?: ServiceConfig | null } | { ok: false; error: string };
 
 export interface CallController {
   handle(message: BackgroundMessage): Promise<Reply>;
@@ -53,7 +53,7 @@ export function createCallController(platform: Platform, now: () => number = Dat
   /** Side effects of a state change; one failing (say, a notification) must not stop the others. */
   async function afterChange(prev: CallState, next: CallState): Promise<void> {
     if (next.phase === 'incoming' && prev.phase !== 'incoming') {
-      await attempt('show the notification', () => platform.showIncomingNotification(next.call.callId, next.call.peer, next.call.kind));
+      await attempt('show the notification', () => platform.showIncomingNotification(next.call));
     }
     if (prev.phase === 'incoming' && next.phase !== 'incoming') {
       await attempt('clear the notification', () => platform.clearIncomingNotification(prev.call.callId));
@@ -65,25 +65,18 @@ export function createCallController(platform: Platform, now: () => number = Dat
     }
   }
 
-  async function peerConfig(): Promise<PeerConfig | null> {
-    const handle = await store.ownHandle.getValue();
-    if (!handle) return null;
+  async function serviceConfig(): Promise<ServiceConfig | null> {
     const url = (await store.signalUrlOverride.getValue()) ?? __BIRDCALL_SIGNAL_URL__;
     const parsed = parseSignalUrl(url);
     if (!parsed.ok) {
       await store.signalStatus.setValue({ status: 'error', detail: parsed.error });
       return null;
     }
-    let token = await store.peerToken.getValue();
-    if (!token) {
-      token = crypto.randomUUID().replaceAll('-', '');
-      await store.peerToken.setValue(token);
-    }
-    return { handle, server: parsed.server, token };
+    return { url, claim: await store.pageHandle.getValue() };
   }
 
   async function configureOffscreen(): Promise<void> {
-    await platform.sendToOffscreen({ to: 'offscreen', type: 'configure', config: await peerConfig() });
+    await platform.sendToOffscreen({ to: 'offscreen', type: 'configure', config: await serviceConfig() });
   }
 
   async function openCallWindow(): Promise<void> {
@@ -108,11 +101,18 @@ export function createCallController(platform: Platform, now: () => number = Dat
       await openCallWindow();
       return { ok: false, error: 'You are already in a call.' };
     }
-    const self = await store.ownHandle.getValue();
-    if (!self) return { ok: false, error: 'Open x.com while signed in so Birdcall learns your handle.' };
+    const account = await store.account.getValue();
+    const self = account?.identity?.handle;
+    if (!self) {
+      return {
+        ok: false,
+        error: account?.signIn ? 'Sign in with X in the Birdcall popup before calling.' : 'Open x.com while signed in so Birdcall learns your handle.',
+      };
+    }
     if (self === peer) return { ok: false, error: 'You cannot call yourself.' };
     const callId = newCallId();
-    await dispatch({ type: 'dial', callId, peer, kind, at: now() });
+    // With X sign-in, the service only reaches handles that X vouched for; the callee's certificate confirms it on accept.
+    await dispatch({ type: 'dial', callId, peer, kind, verified: account.signIn, at: now() });
     // Ring first: opening a window takes longer than the whole signaling round trip.
     const dialing = platform.sendToOffscreen({ to: 'offscreen', type: 'dial', callId, peer, kind }).catch(async (error: unknown) => {
       await dispatch({ type: 'end', callId, reason: 'failed', at: now(), detail: String(error) });
@@ -147,16 +147,36 @@ export function createCallController(platform: Platform, now: () => number = Dat
   async function handle(message: BackgroundMessage): Promise<Reply> {
     switch (message.type) {
       case 'signed-in': {
-        if ((await store.ownHandle.getValue()) === message.handle) return { ok: true };
-        await store.ownHandle.setValue(message.handle);
-        await configureOffscreen();
+        // What x.com shows: a claim while this device has no handle, afterwards only a notice.
+        if ((await store.pageHandle.getValue()) === message.handle) return { ok: true };
+        await store.pageHandle.setValue(message.handle);
+        if (!(await store.account.getValue())?.identity) await configureOffscreen();
         return { ok: true };
       }
+      case 'account':
+        await store.account.setValue({ identity: message.identity, signIn: message.signIn });
+        if (message.identity) await store.signInError.setValue(null);
+        return { ok: true };
+      case 'sign-in':
+        await store.signInError.setValue(null);
+        await platform.sendToOffscreen({ to: 'offscreen', type: 'sign-in-start', redirectUri: platform.signInRedirectUri() });
+        return { ok: true };
+      case 'sign-in-url': {
+        // Not serialized with other updates: the flow waits on X, calls must not wait with it.
+        void platform.launchSignIn(message.url).then(
+          (redirectedTo) => platform.sendToOffscreen({ to: 'offscreen', type: 'sign-in-finish', redirectedTo }),
+          (error: unknown) => store.signInError.setValue(`X sign-in did not finish: ${error instanceof Error ? error.message : String(error)}`),
+        );
+        return { ok: true };
+      }
+      case 'sign-in-failed':
+        await store.signInError.setValue(message.detail);
+        return { ok: true };
       case 'signal-url-changed':
         await configureOffscreen();
         return { ok: true };
       case 'offscreen-ready':
-        return { ok: true, config: await peerConfig() };
+        return { ok: true, config: await serviceConfig() };
       case 'place-call':
         return placeCall(message.handle, message.kind);
       case 'accept':
@@ -191,7 +211,8 @@ export function createCallController(platform: Platform, now: () => number = Dat
         await store.signalStatus.setValue({ status: message.status, ...(message.detail ? { detail: message.detail } : {}) });
         return { ok: true };
       case 'incoming': {
-        const { next } = await dispatch({ type: 'ring', callId: message.callId, peer: message.from, kind: message.kind, at: now() });
+        const { callId, from, kind, verified } = message;
+        const { next } = await dispatch({ type: 'ring', callId, peer: from, kind, verified, at: now() });
         if (next.phase !== 'incoming' || next.call.callId !== message.callId) {
           // Busy here even though the offscreen document was not: turn the caller away.
           await platform.sendToOffscreen({ to: 'offscreen', type: 'decline', callId: message.callId });
@@ -199,7 +220,7 @@ export function createCallController(platform: Platform, now: () => number = Dat
         return { ok: true };
       }
       case 'remote-accepted':
-        await dispatch({ type: 'remote-accepted', callId: message.callId });
+        await dispatch({ type: 'remote-accepted', callId: message.callId, verified: message.verified });
         return { ok: true };
       case 'media-connected':
         await dispatch({ type: 'media-connected', callId: message.callId, at: now() });
@@ -241,7 +262,7 @@ export function createCallController(platform: Platform, now: () => number = Dat
         if (isActive(state) && !(await platform.offscreenExists())) {
           await dispatch({ type: 'end', callId: state.call.callId, reason: 'failed', at: now(), detail: 'The call engine stopped unexpectedly.' });
         }
-        if (await store.ownHandle.getValue()) await configureOffscreen();
+        await configureOffscreen();
         await platform.setMissedBadge(unseenMissed(await store.callHistory.getValue()));
       }),
   };

@@ -3,12 +3,11 @@
  * tested with fakes: notifications, the call window, the offscreen document, badge and tabs.
  */
 import { browser } from 'wxt/browser';
-import type { CallKind } from '@/lib/call-state';
-import type { Handle } from '@/lib/handle';
+import type { CallInfo } from '@/lib/call-state';
 import { isOffscreenAck, type OffscreenCommand } from '@/lib/messages';
 
 export interface Platform {
-  showIncomingNotification(callId: string, from: Handle, kind: CallKind): Promise<void>;
+  showIncomingNotification(call: CallInfo): Promise<void>;
   clearIncomingNotification(callId: string): Promise<void>;
   /** Opens the call window, or focuses it when it is still open; returns its window id. */
   openCallWindow(existingId: number | null): Promise<number>;
@@ -17,6 +16,18 @@ export interface Platform {
   sendToOffscreen(command: OffscreenCommand): Promise<void>;
   setMissedBadge(count: number): Promise<void>;
   openPermissionPage(): Promise<void>;
+  /** Where X sign-in ends: this extension's chromiumapp.org address. */
+  signInRedirectUri(): string;
+  /** Runs the sign-in flow from `url` to signInRedirectUri(); resolves with the URL it ended at. */
+  launchSignIn(url: string): Promise<string>;
+}
+
+/** The notification's words; "unverified" whenever X did not vouch for the caller's handle. */
+export function incomingNotificationText({ peer, kind, verified }: Pick<CallInfo, 'peer' | 'kind' | 'verified'>) {
+  return {
+    title: `@${peer}${verified ? '' : ' (unverified)'} is calling (${kind})`,
+    message: `${kind === 'video' ? 'Birdcall video call' : 'Birdcall voice call'}${verified ? '' : ' · unverified: nobody checked this handle with X'}`,
+  };
 }
 
 const NOTIFICATION_PREFIX = 'birdcall-incoming-';
@@ -56,12 +67,11 @@ async function ensureOffscreen(): Promise<void> {
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export const chromePlatform: Platform = {
-  async showIncomingNotification(callId, from, kind) {
-    await browser.notifications.create(notificationIdFor(callId), {
+  async showIncomingNotification(call) {
+    await browser.notifications.create(notificationIdFor(call.callId), {
       type: 'basic',
       iconUrl: browser.runtime.getURL('/icon/128.png'),
-      title: `@${from} is calling (${kind})`,
-      message: kind === 'video' ? 'Birdcall video call' : 'Birdcall voice call',
+      ...incomingNotificationText(call),
       buttons: [{ title: 'Accept' }, { title: 'Decline' }],
       requireInteraction: true,
       priority: 2,
@@ -117,5 +127,13 @@ export const chromePlatform: Platform = {
 
   async openPermissionPage() {
     await browser.tabs.create({ url: browser.runtime.getURL('/permission.html') });
+  },
+
+  signInRedirectUri: () => browser.identity.getRedirectURL('x'),
+
+  async launchSignIn(url) {
+    const redirectedTo = await browser.identity.launchWebAuthFlow({ url, interactive: true });
+    if (!redirectedTo) throw new Error('the sign-in window closed');
+    return redirectedTo;
   },
 };

@@ -1,24 +1,27 @@
 /**
- * The offscreen document: the only context with WebRTC and camera/microphone. It keeps the Peer
- * registered, runs at most one CallSession, obeys the background's commands and reports events.
+ * The offscreen document: the only context with WebRTC and camera/microphone. It keeps this
+ * device registered at Birdcall's service, runs at most one CallSession, obeys the background's
+ * commands and reports events.
  */
-import type { DataConnection, MediaConnection } from 'peerjs';
+import type { MediaConnection } from 'peerjs';
 import { browser } from 'wxt/browser';
-import { handleForPeerId } from '@/lib/handle';
 import { MEDIA_CHANGED, type CallMedia, type MediaHost } from '@/lib/media-bridge';
 import { browserMediaDevices } from '@/lib/media-devices';
-import { OFFSCREEN_ACK, parseOffscreenCommand, type OffscreenCommand, type PeerConfig } from '@/lib/messages';
-import { parseWireMessage } from '@/lib/protocol';
+import { OFFSCREEN_ACK, parseOffscreenCommand, type OffscreenCommand, type OffscreenEvent, type ServiceConfig } from '@/lib/messages';
+import type { ClientMessage } from '@/lib/wire';
 import { CallSession, type SessionHost } from './call-session';
-import { PeerLink } from './peer-link';
+import { checkCertificate } from './certificates';
+import { ServiceLink, type Registration, type ServiceLinkListener } from './service-link';
 
-const PEER_OPEN_WAIT_MS = 5_000;
+const REGISTERED_WAIT_MS = 5_000;
 
 let session: CallSession | null = null;
-let config: PeerConfig | null = null;
+let config: ServiceConfig | null = null;
 
-function report(event: Parameters<SessionHost['report']>[0]): void {
-  browser.runtime.sendMessage({ to: 'background', ...event }).catch((error: unknown) => {
+type Report = Parameters<SessionHost['report']>[0];
+
+function report(event: Report): void {
+  browser.runtime.sendMessage({ to: 'background', ...event } as OffscreenEvent).catch((error: unknown) => {
     console.warn('Birdcall: could not report', event.type, error);
   });
 }
@@ -26,8 +29,7 @@ function report(event: Parameters<SessionHost['report']>[0]): void {
 const mediaHost = window as Window & MediaHost;
 mediaHost.birdcallMedia = { local: null, remote: null };
 
-const sessionHost = (self: PeerConfig['handle']): SessionHost => ({
-  self,
+const sessionHost: SessionHost = {
   devices: browserMediaDevices,
   report,
   publishMedia(media: CallMedia) {
@@ -37,43 +39,95 @@ const sessionHost = (self: PeerConfig['handle']): SessionHost => ({
   disposed(ended) {
     if (session === ended) session = null;
   },
-});
+  send: (message: ClientMessage) => link.send(message),
+  call(peerId, stream, callId) {
+    const peer = link.current?.peer;
+    return peer ? peer.call(peerId, stream, { metadata: { callId } }) : null;
+  },
+};
 
-const link = new PeerLink({
-  status: (status, detail) => report({ type: 'signal-status', status, ...(detail ? { detail } : {}) }),
-  connection: onControlConnection,
-  call: refuseMediaCall,
-  peerUnavailable: (peerId) => session?.peerUnavailable(peerId),
-});
+const activeSession = () => (session && !session.isEnded ? session : null);
 
-function onControlConnection(control: DataConnection): void {
-  const caller = handleForPeerId(control.peer);
-  if (!caller) {
-    console.warn('Birdcall: refused a connection from a peer id that is not ours:', control.peer);
-    control.close();
+const onServiceMessage: ServiceLinkListener['message'] = (message, registration) => {
+  switch (message.type) {
+    case 'incoming':
+      void ring(message, registration);
+      return;
+    case 'connect': {
+      const current = activeSession();
+      if (current?.callId !== message.callId) return;
+      void checkCertificate(message.certificate, registration.serviceKey, message.remote).then((check) => {
+        if (!check.ok) {
+          console.warn('Birdcall: refused the other side of the call:', check.error);
+          current.hangup();
+          report({ type: 'ended', callId: current.callId, reason: 'failed', detail: "Could not check who answered." });
+          return;
+        }
+        current.connect(message.peerId, check.identity.verified);
+      });
+      return;
+    }
+    case 'ended':
+      if (activeSession()?.callId === message.callId) activeSession()?.endedByService(message.reason);
+      return;
+    case 'sign-in-url':
+      report({ type: 'sign-in-url', url: message.url });
+      return;
+    case 'refused':
+      if (message.reason === 'sign-in-failed') report({ type: 'sign-in-failed', detail: message.detail });
+      return;
+  }
+};
+
+async function ring(message: Extract<Parameters<ServiceLinkListener['message']>[0], { type: 'incoming' }>, registration: Registration) {
+  // Busy answers at once, with nothing peer to peer at all.
+  if (activeSession()) {
+    link.send({ v: 1, type: 'busy', callId: message.callId });
     return;
   }
-  const parsed = parseWireMessage(control.metadata);
-  if (!parsed.ok || parsed.message.type !== 'ring' || parsed.message.from !== caller) {
-    console.warn('Birdcall: refused a connection without a valid ring:', parsed.ok ? parsed.message.type : parsed.error);
-    control.close();
+  const check = await checkCertificate(message.certificate, registration.serviceKey, message.from);
+  if (!check.ok) {
+    console.warn('Birdcall: dropped a ring:', check.error);
     return;
   }
-  const activeSession = session;
-  if (activeSession && !activeSession.isEnded) {
-    CallSession.turnAwayBusy(control, parsed.message.callId);
+  if (activeSession()) {
+    link.send({ v: 1, type: 'busy', callId: message.callId });
     return;
   }
-  if (!config) {
-    control.close();
-    return;
-  }
-  session = CallSession.ring(sessionHost(config.handle), control, parsed.message);
+  session = CallSession.ring(sessionHost, message.callId, check.identity.handle, message.kind, check.identity.verified);
 }
 
-/** Birdcall's media rides on its control connection: nobody should place a PeerJS media call here. */
-function refuseMediaCall(call: MediaConnection): void {
-  call.close();
+function onMediaCall(call: MediaConnection): void {
+  const current = activeSession();
+  if (current) current.answer(call);
+  else call.close();
+}
+
+const link = new ServiceLink({
+  status: (status, detail) => report({ type: 'signal-status', status, ...(detail ? { detail } : {}) }),
+  account: (identity, signIn) => report({ type: 'account', identity, signIn }),
+  message: onServiceMessage,
+  mediaCall: onMediaCall,
+});
+
+/** What came back to the sign-in redirect: `?ticket=&result=` or `?error=`. */
+function finishSignIn(redirectedTo: string): void {
+  let params: URLSearchParams;
+  try {
+    params = new URL(redirectedTo).searchParams;
+  } catch {
+    report({ type: 'sign-in-failed', detail: 'Sign-in came back malformed.' });
+    return;
+  }
+  const ticket = params.get('ticket');
+  const result = params.get('result');
+  if (params.get('error') || !ticket || !result) {
+    report({ type: 'sign-in-failed', detail: params.get('error') === 'access_denied' ? 'X sign-in was cancelled.' : 'X sign-in did not finish.' });
+    return;
+  }
+  if (!link.send({ v: 1, type: 'sign-in-finish', ticket, result })) {
+    report({ type: 'sign-in-failed', detail: "Birdcall's service cannot be reached." });
+  }
 }
 
 async function run(command: OffscreenCommand): Promise<void> {
@@ -82,29 +136,38 @@ async function run(command: OffscreenCommand): Promise<void> {
       config = command.config;
       link.configure(config);
       return;
-    case 'dial': {
-      const self = config?.handle;
-      if (!self) {
-        report({ type: 'ended', callId: command.callId, reason: 'failed', detail: 'Birdcall does not know your handle yet.' });
-        return;
+    case 'sign-in-start':
+      if (!link.send({ v: 1, type: 'sign-in-start', redirectUri: command.redirectUri })) {
+        report({ type: 'sign-in-failed', detail: "Birdcall's service cannot be reached." });
       }
-      if (session && !session.isEnded) {
+      return;
+    case 'sign-in-finish':
+      finishSignIn(command.redirectedTo);
+      return;
+    case 'dial': {
+      if (activeSession()) {
         report({ type: 'ended', callId: command.callId, reason: 'failed', detail: 'Another call is still going on.' });
         return;
       }
-      const peer = await link.whenOpen(PEER_OPEN_WAIT_MS);
-      if (!peer) {
-        report({ type: 'ended', callId: command.callId, reason: 'failed', detail: 'The signaling server cannot be reached.' });
+      const registration = await link.whenRegistered(REGISTERED_WAIT_MS);
+      if (!registration?.identity) {
+        report({
+          type: 'ended',
+          callId: command.callId,
+          reason: 'failed',
+          detail: registration ? 'Sign in to Birdcall before calling.' : "Birdcall's service cannot be reached.",
+        });
         return;
       }
-      session = CallSession.dial(sessionHost(self), peer, command.callId, command.peer, command.kind);
+      session = CallSession.dial(sessionHost, command.callId, command.peer, command.kind);
       return;
     }
     case 'accept':
-      if (session?.callId === command.callId) await session.accept();
+      if (session?.callId === command.callId) session.accept();
       return;
     case 'decline':
       if (session?.callId === command.callId) session.decline();
+      else link.send({ v: 1, type: 'busy', callId: command.callId });
       return;
     case 'hangup':
       if (session?.callId === command.callId) session.hangup();
@@ -133,13 +196,13 @@ function start(): void {
       console.warn('Birdcall: dropped command:', parsed.error);
       return undefined;
     }
-    // Acknowledge at once: a dial waits for the server, and the background must not wait with it.
+    // Acknowledge at once: a dial waits for the service, and the background must not wait with it.
     run(parsed.message).catch((error: unknown) => console.error('Birdcall:', parsed.message.type, 'failed:', error));
     return Promise.resolve(OFFSCREEN_ACK);
   });
 
   void (async () => {
-    const reply = (await browser.runtime.sendMessage({ to: 'background', type: 'offscreen-ready' })) as { config?: PeerConfig | null } | undefined;
+    const reply = (await browser.runtime.sendMessage({ to: 'background', type: 'offscreen-ready' })) as { config?: ServiceConfig | null } | undefined;
     if (reply && config === null && reply.config) {
       config = reply.config;
       link.configure(config);

@@ -1,0 +1,228 @@
+/**
+ * Keeps this browser registered at Birdcall's service for as long as it runs: the control socket
+ * (prove the device key on a fresh challenge, learn who we are), and the PeerJS Peer under the
+ * session id and token the service issued for that socket. Reconnects with backoff; a new
+ * connection is a new challenge, a new session id and a new token.
+ */
+import Peer, { type MediaConnection, type PeerError } from 'peerjs';
+import type { ServiceConfig, SignalStatus } from '@/lib/messages';
+import { controlSocketUrl, parseSignalUrl, type SignalServer } from '@/lib/signal-config';
+import { helloPayload, parseServerMessage, type ClientMessage, type Identity, type PublicJwk, type ServerMessage } from '@/lib/wire';
+import type { DeviceKey } from './device-key';
+
+/** What a registration gives: valid until the control socket closes. */
+export interface Registration {
+  readonly identity: Identity | null;
+  readonly signIn: boolean;
+  readonly serviceKey: PublicJwk;
+  readonly peer: Peer;
+}
+
+export interface ServiceLinkListener {
+  status(status: SignalStatus, detail?: string): void;
+  account(identity: Identity | null, signIn: boolean): void;
+  /** Everything about calls and sign-in that the service says. */
+  message(message: Exclude<ServerMessage, { type: 'challenge' | 'registered' | 'pong' }>, registration: Registration): void;
+  mediaCall(call: MediaConnection): void;
+}
+
+/** The media and socket globals the link uses, replaced in tests. */
+export interface LinkSeams {
+  deviceKey(): Promise<DeviceKey>;
+  openSocket(url: string): WebSocket;
+  createPeer(id: string, server: SignalServer, token: string, iceServers: RTCIceServer[]): Peer;
+}
+
+export const browserSeams: LinkSeams = {
+  deviceKey: () => import('./device-key').then((m) => m.deviceKey()),
+  openSocket: (url) => new WebSocket(url),
+  createPeer: (id, server, token, iceServers) =>
+    // Only the ICE servers the service gives: PeerJS's defaults name public STUN/TURN hosts.
+    new Peer(id, { ...server, key: 'peerjs', token, debug: 1, config: { iceServers } }),
+};
+
+const RETRY_MS = [500, 1000, 2000, 4000, 8000, 15000, 30000];
+const PING_MS = 25_000;
+
+export class ServiceLink {
+  private config: ServiceConfig | null = null;
+  private socket: WebSocket | null = null;
+  private registration: Registration | null = null;
+  private handleTaken = false;
+  private retries = 0;
+  private retryTimer: ReturnType<typeof setTimeout> | null = null;
+  private pingTimer: ReturnType<typeof setInterval> | null = null;
+  private waiters: Array<(registration: Registration) => void> = [];
+
+  constructor(
+    private readonly listener: ServiceLinkListener,
+    private readonly seams: LinkSeams = browserSeams,
+  ) {}
+
+  configure(config: ServiceConfig | null): void {
+    if (JSON.stringify(config) === JSON.stringify(this.config) && this.socket) return;
+    this.config = config;
+    this.retries = 0;
+    this.teardown();
+    if (config) this.connect();
+    else this.listener.status('offline');
+  }
+
+  get current(): Registration | null {
+    return this.registration?.peer.open ? this.registration : null;
+  }
+
+  /** The registration once the Peer is open, waiting up to timeoutMs; null when the service is not reachable by then. */
+  whenRegistered(timeoutMs: number): Promise<Registration | null> {
+    if (this.current) return Promise.resolve(this.current);
+    return new Promise((resolve) => {
+      const waiter = (registration: Registration) => {
+        clearTimeout(timer);
+        resolve(registration);
+      };
+      const timer = setTimeout(() => {
+        this.waiters = this.waiters.filter((w) => w !== waiter);
+        resolve(null);
+      }, timeoutMs);
+      this.waiters.push(waiter);
+    });
+  }
+
+  /** Sends a frame on the registered control socket; false when there is none. */
+  send(message: ClientMessage): boolean {
+    if (!this.registration || this.socket?.readyState !== WebSocket.OPEN) return false;
+    this.socket.send(JSON.stringify(message));
+    return true;
+  }
+
+  private connect(): void {
+    const config = this.config;
+    if (!config) return;
+    const parsed = parseSignalUrl(config.url);
+    if (!parsed.ok) {
+      this.listener.status('error', parsed.error);
+      return;
+    }
+    if (!this.handleTaken) this.listener.status('connecting');
+    let socket: WebSocket;
+    try {
+      socket = this.seams.openSocket(controlSocketUrl(parsed.server));
+    } catch (error) {
+      this.listener.status('error', `Birdcall's service: ${String(error)}`);
+      this.scheduleRetry();
+      return;
+    }
+    this.socket = socket;
+    socket.onmessage = (event) => {
+      if (socket !== this.socket) return;
+      void this.onFrame(socket, parsed.server, String(event.data)).catch((error: unknown) => {
+        console.warn('Birdcall: service frame failed:', error);
+      });
+    };
+    socket.onclose = () => {
+      if (socket !== this.socket) return;
+      this.dropSession();
+      if (!this.handleTaken) this.listener.status('connecting', "Lost Birdcall's service; reconnecting.");
+      this.scheduleRetry();
+    };
+  }
+
+  private async onFrame(socket: WebSocket, server: SignalServer, frame: string): Promise<void> {
+    const parsed = parseServerMessage(frame);
+    if (!parsed.ok) {
+      console.warn("Birdcall: dropped a frame from the service:", parsed.error);
+      return;
+    }
+    const message = parsed.message;
+    switch (message.type) {
+      case 'challenge': {
+        const key = await this.seams.deviceKey();
+        const signature = await key.sign(helloPayload(message.nonce));
+        const claim = this.config?.claim;
+        socket.send(JSON.stringify({ v: 1, type: 'hello', publicKey: key.publicKey, signature, ...(claim ? { claim } : {}) }));
+        return;
+      }
+      case 'registered':
+        this.register(server, message);
+        return;
+      case 'pong':
+        return;
+      case 'refused':
+        if (message.reason === 'handle-taken') {
+          // Shown until resolved: another device holds this handle on an open service.
+          this.handleTaken = true;
+          this.listener.status('id-taken', message.detail);
+          return;
+        }
+        if (message.reason !== 'sign-in-failed') console.warn('Birdcall: the service refused:', message.reason, message.detail);
+        break;
+    }
+    if (this.registration) this.listener.message(message as Parameters<ServiceLinkListener['message']>[0], this.registration);
+  }
+
+  private register(server: SignalServer, message: Extract<ServerMessage, { type: 'registered' }>): void {
+    const previous = this.registration;
+    // A second `registered` on one socket (after sign-in) keeps the session's Peer.
+    const peer = previous?.peer ?? this.createPeer(server, message);
+    this.registration = { identity: message.identity, signIn: message.signIn, serviceKey: message.serviceKey, peer };
+    if (message.identity) this.handleTaken = false;
+    this.retries = 0;
+    this.listener.account(message.identity, message.signIn);
+    this.pingTimer ??= setInterval(() => this.send({ v: 1, type: 'ping' }), PING_MS);
+    if (peer.open) this.opened();
+  }
+
+  private createPeer(server: SignalServer, message: Extract<ServerMessage, { type: 'registered' }>): Peer {
+    const peer = this.seams.createPeer(message.peerId, server, message.peerToken, message.iceServers);
+    peer.on('open', () => {
+      if (this.registration?.peer === peer) this.opened();
+    });
+    peer.on('call', (call) => {
+      if (this.registration?.peer === peer) this.listener.mediaCall(call);
+      else call.close();
+    });
+    peer.on('disconnected', () => {
+      // The relay socket dropped while the control socket lives: the token is still good.
+      if (this.registration?.peer === peer && !peer.destroyed) setTimeout(() => !peer.destroyed && peer.reconnect(), 500);
+    });
+    peer.on('error', (error: PeerError<string>) => {
+      if (error.type === 'peer-unavailable' || error.type === 'network') return; // calls and 'disconnected' handle these
+      console.warn('Birdcall: PeerJS:', error.type, error.message);
+    });
+    return peer;
+  }
+
+  private opened(): void {
+    const registration = this.registration;
+    if (!registration) return;
+    if (!this.handleTaken) this.listener.status('connected');
+    for (const waiter of this.waiters.splice(0)) waiter(registration);
+  }
+
+  private scheduleRetry(): void {
+    if (this.retryTimer || !this.config) return;
+    const delay = RETRY_MS[Math.min(this.retries, RETRY_MS.length - 1)];
+    this.retries++;
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = null;
+      this.connect();
+    }, delay);
+  }
+
+  private dropSession(): void {
+    if (this.pingTimer) clearInterval(this.pingTimer);
+    this.pingTimer = null;
+    this.registration?.peer.destroy();
+    this.registration = null;
+  }
+
+  private teardown(): void {
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryTimer = null;
+    this.dropSession();
+    this.handleTaken = false;
+    const socket = this.socket;
+    this.socket = null;
+    socket?.close();
+  }
+}
