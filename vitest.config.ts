@@ -17,6 +17,14 @@ export default defineConfig({
       },
       {
         test: {
+          name: 'server',
+          include: ['server/**/*.test.ts', 'lib/wire.test.ts'],
+          environment: 'node',
+          env: { LOG_LEVEL: 'silent' },
+        },
+      },
+      {
+        test: {
           name: 'e2e',
           include: ['tests/e2e/**/*.test.ts'],
           environment: 'node',

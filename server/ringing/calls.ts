@@ -1,0 +1,187 @@
+/**
+ * Ringing: who is calling whom, on which devices, and when the two PeerJS ids may talk.
+ * A device takes part in at most one call at a time (as caller, ringing callee or answerer).
+ * Frames about a call a device is not part of are ignored without a reply, to reveal nothing.
+ */
+import type { CallKind, EndedReason } from '../../lib/wire';
+import { send, type Session, type Sessions } from '../control/session';
+import type { Metrics } from '../metrics';
+import { RingRateLimiter } from './rate-limits';
+
+export interface RingTimeouts {
+  /** No answer after this long: everyone gets `ended no-answer`. */
+  ringMs: number;
+  /** Offline, unknown and self-calls all answer `unavailable` after this fixed delay, so they look alike. */
+  unavailableDelayMs: number;
+}
+
+interface Call {
+  id: string;
+  caller: Session;
+  kind: CallKind;
+  /** Callee devices still ringing. */
+  ringing: Set<Session>;
+  answeredBy: Session | null;
+  timer: NodeJS.Timeout | null;
+}
+
+export class Calls {
+  private readonly calls = new Map<string, Call>();
+  private readonly callOf = new Map<Session, Call>();
+  /** Rings that will be answered `unavailable` once the fixed delay has passed. */
+  private readonly doomed = new Map<string, { caller: Session; timer: NodeJS.Timeout }>();
+  readonly limiter: RingRateLimiter;
+
+  constructor(
+    private readonly sessions: Sessions,
+    private readonly metrics: Metrics,
+    private readonly timeouts: RingTimeouts,
+    now: () => number,
+  ) {
+    this.limiter = new RingRateLimiter(now);
+  }
+
+  ring(caller: Session, callId: string, to: string, kind: CallKind): void {
+    if (!caller.identity || !caller.certificate) {
+      send(caller, { v: 1, type: 'refused', reason: 'sign-in-failed', detail: 'Sign in before calling' });
+      return;
+    }
+    if (this.calls.has(callId) || this.doomed.has(callId)) return;
+    if (!this.limiter.allow(caller.identity.handle, to)) {
+      this.metrics.rateLimitedRings.inc();
+      this.end(caller, callId, 'rate-limited');
+      return;
+    }
+    this.metrics.rings.inc();
+    if (this.callOf.has(caller)) return this.end(caller, callId, 'busy');
+    const callees = to === caller.identity.handle ? [] : this.sessions.withHandle(to).filter((s) => s.certificate);
+    if (callees.length === 0) return this.answerUnavailableLater(caller, callId);
+    if (callees.some((s) => this.callOf.has(s))) return this.end(caller, callId, 'busy');
+
+    const call: Call = { id: callId, caller, kind, ringing: new Set(callees), answeredBy: null, timer: null };
+    call.timer = setTimeout(() => this.finish(call, 'no-answer', 'no-answer'), this.timeouts.ringMs);
+    this.calls.set(callId, call);
+    this.callOf.set(caller, call);
+    for (const callee of callees) {
+      this.callOf.set(callee, call);
+      send(callee, { v: 1, type: 'incoming', callId, from: caller.identity, certificate: caller.certificate, kind });
+    }
+  }
+
+  accept(device: Session, callId: string): void {
+    const call = this.ringingFor(device, callId);
+    if (!call || !device.identity || !device.certificate || !call.caller.identity || !call.caller.certificate) return;
+    this.stopTimer(call);
+    call.ringing.delete(device);
+    call.answeredBy = device;
+    this.dropRinging(call, 'answered-elsewhere');
+    send(call.caller, { v: 1, type: 'connect', callId, peerId: device.peerId, remote: device.identity, certificate: device.certificate });
+    send(device, { v: 1, type: 'connect', callId, peerId: call.caller.peerId, remote: call.caller.identity, certificate: call.caller.certificate });
+  }
+
+  decline(device: Session, callId: string): void {
+    const call = this.ringingFor(device, callId);
+    if (!call) return;
+    call.ringing.delete(device);
+    this.callOf.delete(device);
+    this.finish(call, 'declined', 'declined-elsewhere');
+  }
+
+  /** A callee device says it is busy: it drops out; the call is busy once no device rings. */
+  busy(device: Session, callId: string): void {
+    const call = this.ringingFor(device, callId);
+    if (!call) return;
+    call.ringing.delete(device);
+    this.callOf.delete(device);
+    if (call.ringing.size === 0) this.finish(call, 'busy', 'busy');
+  }
+
+  cancel(caller: Session, callId: string): void {
+    const doomed = this.doomed.get(callId);
+    if (doomed?.caller === caller) {
+      clearTimeout(doomed.timer);
+      this.doomed.delete(callId);
+      return;
+    }
+    const call = this.calls.get(callId);
+    if (call?.caller === caller && !call.answeredBy) this.finish(call, null, 'cancelled');
+  }
+
+  hangup(device: Session, callId: string): void {
+    const call = this.calls.get(callId);
+    if (!call) return;
+    if (!call.answeredBy) return this.cancel(device, callId);
+    if (device === call.caller) this.finish(call, null, null, call.answeredBy);
+    else if (device === call.answeredBy) this.finish(call, null, null, call.caller);
+  }
+
+  /** A control socket closed: its calls go on as if it cancelled, dropped out or hung up. */
+  sessionClosed(session: Session): void {
+    for (const [callId, doomed] of this.doomed) if (doomed.caller === session) this.cancel(session, callId);
+    const call = this.callOf.get(session);
+    if (!call) return;
+    if (call.caller === session || call.answeredBy === session) this.hangup(session, call.id);
+    else {
+      // A ringing device gone: keep ringing the others until no-answer; the caller learns nothing.
+      call.ringing.delete(session);
+      this.callOf.delete(session);
+    }
+  }
+
+  /** The other side of this session's accepted call: the only PeerJS id it may signal. */
+  peerOf(session: Session): Session | null {
+    const call = this.callOf.get(session);
+    if (!call?.answeredBy) return null;
+    return call.caller === session ? call.answeredBy : call.caller;
+  }
+
+  close(): void {
+    for (const call of this.calls.values()) this.stopTimer(call);
+    for (const { timer } of this.doomed.values()) clearTimeout(timer);
+    this.calls.clear();
+    this.callOf.clear();
+    this.doomed.clear();
+  }
+
+  private ringingFor(device: Session, callId: string): Call | null {
+    const call = this.calls.get(callId);
+    return call && !call.answeredBy && call.ringing.has(device) ? call : null;
+  }
+
+  private answerUnavailableLater(caller: Session, callId: string): void {
+    const timer = setTimeout(() => {
+      this.doomed.delete(callId);
+      this.end(caller, callId, 'unavailable');
+    }, this.timeouts.unavailableDelayMs);
+    this.doomed.set(callId, { caller, timer });
+  }
+
+  /** Ends a call: tells the caller, the still-ringing devices and optionally the other party why. */
+  private finish(call: Call, toCaller: EndedReason | null, toRinging: EndedReason | null, hungUpOn?: Session): void {
+    this.stopTimer(call);
+    if (toCaller) this.end(call.caller, call.id, toCaller);
+    if (toRinging) this.dropRinging(call, toRinging);
+    if (hungUpOn) this.end(hungUpOn, call.id, 'remote-hung-up');
+    for (const party of [call.caller, call.answeredBy, ...call.ringing]) {
+      if (party && this.callOf.get(party) === call) this.callOf.delete(party);
+    }
+    this.calls.delete(call.id);
+  }
+
+  private dropRinging(call: Call, reason: EndedReason): void {
+    for (const device of call.ringing) {
+      this.callOf.delete(device);
+      this.end(device, call.id, reason);
+    }
+    call.ringing.clear();
+  }
+
+  private end(session: Session, callId: string, reason: EndedReason): void {
+    send(session, { v: 1, type: 'ended', callId, reason });
+  }
+
+  private stopTimer(call: Call): void {
+    if (call.timer) clearTimeout(call.timer);
+    call.timer = null;
+  }
+}
