@@ -62,7 +62,8 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
   const metrics = createMetrics(() => sessions.size);
   const calls = new Calls(sessions, metrics, timeouts, now);
   const tickets = new Tickets(now, timeouts.signInTicketMs);
-  const app = Fastify({ logger: { level: options.logLevel ?? 'info' } });
+  // Logs go to stderr: stdout carries only the BIRDCALL_SERVICE_URL line the test harness reads.
+  const app = Fastify({ logger: { level: options.logLevel ?? 'info', stream: process.stderr } });
   let publicUrl = options.publicUrl ? withTrailingSlash(options.publicUrl) : '';
 
   app.get('/health', async () => ({ ok: true, devices: sessions.size }));

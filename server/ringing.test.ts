@@ -1,0 +1,186 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { newCallId } from '../lib/wire';
+import type { RunningService, ServiceOptions } from './service';
+import { deviceWithHandle, TestDevice } from './test-support/device';
+import { startTestService } from './test-support/test-service';
+import { deviceOfXUser, UNREACHABLE_X } from './test-support/x-mode';
+
+let service: RunningService;
+afterEach(() => service.close());
+
+async function openMode(options: Partial<ServiceOptions> = {}) {
+  service = await startTestService(options);
+  return { alice: await deviceWithHandle(service, 'alice'), bob: await deviceWithHandle(service, 'bob') };
+}
+
+const quiet = (ms = 150) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe('ringing', () => {
+  it('rings the callee, and accept connects both sides by session peer id', async () => {
+    const { alice, bob } = await openMode();
+    const callId = newCallId();
+    alice.send({ type: 'ring', callId, to: 'bob', kind: 'video' });
+    expect(await bob.inbox.next('incoming')).toEqual({
+      v: 1,
+      type: 'incoming',
+      callId,
+      from: { handle: 'alice', verified: false },
+      certificate: alice.registered.certificate,
+      kind: 'video',
+    });
+    bob.send({ type: 'accept', callId });
+    expect(await alice.inbox.next('connect')).toEqual({ v: 1, type: 'connect', callId, peerId: bob.peerId, remote: { handle: 'bob', verified: false }, certificate: bob.registered.certificate });
+    expect(await bob.inbox.next('connect')).toEqual({ v: 1, type: 'connect', callId, peerId: alice.peerId, remote: { handle: 'alice', verified: false }, certificate: alice.registered.certificate });
+
+    bob.send({ type: 'hangup', callId });
+    expect(await alice.inbox.next('ended')).toEqual({ v: 1, type: 'ended', callId, reason: 'remote-hung-up' });
+  });
+
+  it('tells the caller when the callee declines', async () => {
+    const { alice, bob } = await openMode();
+    const callId = newCallId();
+    alice.send({ type: 'ring', callId, to: 'bob', kind: 'audio' });
+    await bob.inbox.next('incoming');
+    bob.send({ type: 'decline', callId });
+    expect(await alice.inbox.next('ended')).toMatchObject({ callId, reason: 'declined' });
+  });
+
+  it('tells the callee when the caller cancels, or goes away while ringing', async () => {
+    const { alice, bob } = await openMode();
+    const callId = newCallId();
+    alice.send({ type: 'ring', callId, to: 'bob', kind: 'audio' });
+    await bob.inbox.next('incoming');
+    alice.send({ type: 'cancel', callId });
+    expect(await bob.inbox.next('ended')).toMatchObject({ callId, reason: 'cancelled' });
+
+    const second = newCallId();
+    alice.send({ type: 'ring', callId: second, to: 'bob', kind: 'audio' });
+    await bob.inbox.next('incoming');
+    await alice.close();
+    expect(await bob.inbox.next('ended')).toMatchObject({ callId: second, reason: 'cancelled' });
+  });
+
+  it('answers busy when the callee is in another call or says busy', async () => {
+    const { alice, bob } = await openMode();
+    const carol = await deviceWithHandle(service, 'carol');
+    const first = newCallId();
+    carol.send({ type: 'ring', callId: first, to: 'bob', kind: 'audio' });
+    await bob.inbox.next('incoming');
+    const second = newCallId();
+    alice.send({ type: 'ring', callId: second, to: 'bob', kind: 'audio' });
+    expect(await alice.inbox.next('ended')).toMatchObject({ callId: second, reason: 'busy' });
+    expect(bob.inbox.unread().filter((f) => f.type === 'incoming')).toEqual([]);
+
+    bob.send({ type: 'busy', callId: first });
+    expect(await carol.inbox.next('ended')).toMatchObject({ callId: first, reason: 'busy' });
+  });
+
+  it('ends with no-answer for everyone after the ring timeout', async () => {
+    const { alice, bob } = await openMode({ timeouts: { ringMs: 200 } });
+    const callId = newCallId();
+    alice.send({ type: 'ring', callId, to: 'bob', kind: 'audio' });
+    await bob.inbox.next('incoming');
+    expect(await alice.inbox.next('ended')).toMatchObject({ callId, reason: 'no-answer' });
+    expect(await bob.inbox.next('ended')).toMatchObject({ callId, reason: 'no-answer' });
+  });
+
+  it('answers unavailable alike for an offline handle and one that never existed', async () => {
+    const { alice, bob } = await openMode();
+    await bob.close();
+    const offline = newCallId();
+    const unknown = newCallId();
+    const started = Date.now();
+    alice.send({ type: 'ring', callId: offline, to: 'bob', kind: 'audio' });
+    alice.send({ type: 'ring', callId: unknown, to: 'nobody_here', kind: 'audio' });
+    const [a, b] = [await alice.inbox.next('ended', (f) => f.callId === offline), await alice.inbox.next('ended', (f) => f.callId === unknown)];
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1400);
+    expect({ ...a, callId: 'x' }).toEqual({ ...b, callId: 'x' });
+    expect(a).toEqual({ v: 1, type: 'ended', callId: offline, reason: 'unavailable' });
+  });
+
+  it('refuses rings from a device without an identity, and from yourself answers unavailable', async () => {
+    const { alice } = await openMode({ timeouts: { unavailableDelayMs: 50 } });
+    const nobody = await TestDevice.create();
+    await nobody.connect(service);
+    nobody.send({ type: 'ring', callId: newCallId(), to: 'alice', kind: 'audio' });
+    expect(await nobody.inbox.next('refused')).toMatchObject({ reason: 'sign-in-failed', detail: 'Sign in before calling' });
+    const self = newCallId();
+    alice.send({ type: 'ring', callId: self, to: 'alice', kind: 'audio' });
+    expect(await alice.inbox.next('ended')).toMatchObject({ callId: self, reason: 'unavailable' });
+  });
+
+  it('ignores frames about calls the device is not part of, and duplicate call ids', async () => {
+    const { alice, bob } = await openMode();
+    const mallory = await deviceWithHandle(service, 'mallory');
+    const callId = newCallId();
+    alice.send({ type: 'ring', callId, to: 'bob', kind: 'audio' });
+    await bob.inbox.next('incoming');
+    for (const type of ['accept', 'decline', 'busy', 'cancel', 'hangup'] as const) mallory.send({ type, callId });
+    mallory.send({ type: 'ring', callId, to: 'bob', kind: 'audio' });
+    alice.send({ type: 'ring', callId, to: 'bob', kind: 'audio' });
+    await quiet();
+    expect(mallory.inbox.unread()).toEqual([]);
+    expect(bob.inbox.unread()).toEqual([]);
+    bob.send({ type: 'accept', callId });
+    expect(await alice.inbox.next('connect')).toMatchObject({ peerId: bob.peerId });
+  });
+
+  it('rings every device of an X user; the first accept wins', async () => {
+    service = await startTestService({ x: UNREACHABLE_X });
+    const alice = await deviceOfXUser(service, '1', 'alice');
+    const phone = await deviceOfXUser(service, '2', 'bob');
+    const laptop = await deviceOfXUser(service, '2', 'bob');
+    expect(laptop.registered.identity).toEqual({ handle: 'bob', verified: true });
+    const callId = newCallId();
+    alice.send({ type: 'ring', callId, to: 'bob', kind: 'audio' });
+    await phone.inbox.next('incoming');
+    await laptop.inbox.next('incoming');
+    laptop.send({ type: 'accept', callId });
+    phone.send({ type: 'accept', callId });
+    expect(await alice.inbox.next('connect')).toMatchObject({ peerId: laptop.peerId, remote: { handle: 'bob', verified: true } });
+    expect(await laptop.inbox.next('connect')).toMatchObject({ peerId: alice.peerId });
+    expect(await phone.inbox.next('ended')).toMatchObject({ callId, reason: 'answered-elsewhere' });
+    await quiet();
+    expect(phone.inbox.unread()).toEqual([]);
+    expect(alice.inbox.unread()).toEqual([]);
+
+    await alice.close();
+    expect(await laptop.inbox.next('ended')).toMatchObject({ callId, reason: 'remote-hung-up' });
+  });
+
+  it('tells the other devices when one declines', async () => {
+    service = await startTestService({ x: UNREACHABLE_X });
+    const alice = await deviceOfXUser(service, '1', 'alice');
+    const phone = await deviceOfXUser(service, '2', 'bob');
+    const laptop = await deviceOfXUser(service, '2', 'bob');
+    const callId = newCallId();
+    alice.send({ type: 'ring', callId, to: 'bob', kind: 'audio' });
+    await phone.inbox.next('incoming');
+    await laptop.inbox.next('incoming');
+    phone.send({ type: 'decline', callId });
+    expect(await alice.inbox.next('ended')).toMatchObject({ callId, reason: 'declined' });
+    expect(await laptop.inbox.next('ended')).toMatchObject({ callId, reason: 'declined-elsewhere' });
+  });
+
+  it('rate-limits a fourth ring to the same callee within a minute', async () => {
+    let now = 1_000_000;
+    const { alice, bob } = await openMode({ now: () => now });
+    const ringAndDecline = async () => {
+      const callId = newCallId();
+      alice.send({ type: 'ring', callId, to: 'bob', kind: 'audio' });
+      await bob.inbox.next('incoming', (f) => f.callId === callId);
+      bob.send({ type: 'decline', callId });
+      await alice.inbox.next('ended', (f) => f.callId === callId);
+    };
+    for (let i = 0; i < 3; i++) await ringAndDecline();
+    const fourth = newCallId();
+    alice.send({ type: 'ring', callId: fourth, to: 'bob', kind: 'audio' });
+    expect(await alice.inbox.next('ended')).toEqual({ v: 1, type: 'ended', callId: fourth, reason: 'rate-limited' });
+    await quiet();
+    expect(bob.inbox.unread()).toEqual([]);
+    expect(await (await fetch(`${service.url}metrics`)).text()).toMatch(/^birdcall_rate_limited_rings_total 1$/m);
+
+    now += 61_000;
+    await ringAndDecline();
+  });
+});
