@@ -99,7 +99,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
       } else if (path === '/peerjs') {
         relay.handleUpgrade(request, socket, head, (ws) => {
           watch(ws);
-          acceptRelaySocket(ws, request, { sessions, calls });
+          acceptRelaySocket(ws, request, { sessions, calls, log: app.log });
         });
       } else {
         socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');

@@ -72,17 +72,17 @@ export function acceptControlSocket(ws: WebSocket, deps: ControlDeps): void {
     await dispatch(session, message, deps);
   };
 
-  onTextFrames(
-    ws,
-    CONTROL_RATE,
-    (text) => {
+  onTextFrames(ws, {
+    rate: CONTROL_RATE,
+    log: deps.log,
+    handle: (text) => {
       queue = queue.then(() => handleFrame(text)).catch((error) => {
         deps.log.error({ err: error }, 'control frame failed');
         ws.close(CLOSE.internalError, 'internal error');
       });
     },
-    () => send({ socket: ws }, { v: 1, type: 'refused', reason: 'too-many', detail: 'Too many frames' }),
-  );
+    onTooMany: () => send({ socket: ws }, { v: 1, type: 'refused', reason: 'too-many', detail: 'Too many frames' }),
+  });
   ws.on('close', () => {
     closed = true;
     clearTimeout(helloTimer);

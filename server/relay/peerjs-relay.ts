@@ -3,6 +3,7 @@
  * from one session's peer id to another's only once a call between the two has been accepted.
  * Before that nothing (no SDP, no ICE candidate, no address) reaches the other side.
  */
+import type { FastifyBaseLogger } from 'fastify';
 import type { IncomingMessage } from 'node:http';
 import type { WebSocket } from 'ws';
 import { parseRelayFrame } from '../../lib/wire';
@@ -16,6 +17,7 @@ import type { Calls } from '../ringing/calls';
 export interface RelayDeps {
   sessions: Sessions;
   calls: Calls;
+  log: FastifyBaseLogger;
 }
 
 export function acceptRelaySocket(ws: WebSocket, request: IncomingMessage, deps: RelayDeps): void {
@@ -32,7 +34,7 @@ export function acceptRelaySocket(ws: WebSocket, request: IncomingMessage, deps:
   ws.on('close', () => {
     if (session.relay === ws) session.relay = null;
   });
-  onTextFrames(ws, RELAY_RATE, (text) => forward(session, text, ws, deps.calls));
+  onTextFrames(ws, { rate: RELAY_RATE, log: deps.log, handle: (text) => forward(session, text, ws, deps.calls) });
   ws.send(JSON.stringify({ type: 'OPEN' }));
 }
 

@@ -1,14 +1,16 @@
 /** A test device: a real WebCrypto P-256 key, a control socket, hello, and the frames it gets. */
 import { webcrypto } from 'node:crypto';
+import type * as v from 'valibot';
 import { WebSocket } from 'ws';
-import { helloPayload, type ClientMessage, type PublicJwk, type ServerMessage } from '../../lib/wire';
+import { helloPayload, type ClientMessageSchema, type PublicJwk, type ServerMessage } from '../../lib/wire';
 import type { RunningService } from '../service';
 import { Inbox } from './inbox';
 import { wsUrl } from './test-service';
 
 type Registered = Extract<ServerMessage, { type: 'registered' }>;
-/** Client frames without the version field, which send() adds. */
-type Outgoing = ClientMessage extends infer M ? (M extends ClientMessage ? Omit<M, 'v'> : never) : never;
+/** Client frames as written (before parsing), without the version field, which send() adds. */
+type ClientFrame = v.InferInput<typeof ClientMessageSchema>;
+type Outgoing = ClientFrame extends infer M ? (M extends ClientFrame ? Omit<M, 'v'> : never) : never;
 
 export class TestDevice {
   ws!: WebSocket;

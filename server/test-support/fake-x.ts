@@ -46,7 +46,9 @@ export class FakeX {
   }
 
   private handle(method: string, path: string, authorization: string | undefined, req: NodeJS.ReadableStream, res: import('node:http').ServerResponse): void {
-    const reply = (status: number, body: unknown) => res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+    const reply = (status: number, body: unknown): void => {
+      res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+    };
     if (method === 'POST' && path === '/2/oauth2/token') {
       let body = '';
       req.on('data', (chunk) => (body += chunk));
