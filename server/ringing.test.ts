@@ -34,6 +34,9 @@ describe('ringing', () => {
 
     bob.send({ type: 'hangup', callId });
     expect(await alice.inbox.next('ended')).toEqual({ v: 1, type: 'ended', callId, reason: 'remote-hung-up' });
+    const metrics = await (await fetch(`${service.url}metrics`)).text();
+    expect(metrics).toMatch(/^birdcall_rings_total 1$/m);
+    expect(metrics).toMatch(/^birdcall_connected_devices 2$/m);
   });
 
   it('tells the caller when the callee declines', async () => {

@@ -25,6 +25,8 @@ export interface Ticket {
 }
 
 export const TICKET_TTL_MS = 10 * 60_000;
+/** Older tickets of a device are dropped beyond this, so sign-in-start cannot pile up memory. */
+const TICKETS_PER_DEVICE = 3;
 
 export class Tickets {
   private readonly byId = new Map<string, Ticket>();
@@ -36,6 +38,8 @@ export class Tickets {
 
   create(deviceId: string, redirectUri: string): Ticket {
     this.sweep();
+    const mine = [...this.byId.values()].filter((t) => t.deviceId === deviceId);
+    for (const old of mine.slice(0, Math.max(0, mine.length - TICKETS_PER_DEVICE + 1))) this.byId.delete(old.id);
     const ticket: Ticket = {
       id: randomToken(),
       state: randomToken(),
