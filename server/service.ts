@@ -85,7 +85,13 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
   };
   const control = new WebSocketServer({ noServer: true, maxPayload: LIMITS.controlFrameBytes });
   const relay = new WebSocketServer({ noServer: true, maxPayload: LIMITS.relayFrameBytes });
-  const watch = (ws: WebSocket) => ws.on('error', (error) => app.log.debug({ err: error }, 'socket error'));
+  // Sockets that answered the last ping; the others are dropped at the next heartbeat.
+  const alive = new WeakSet<WebSocket>();
+  const watch = (ws: WebSocket) => {
+    alive.add(ws);
+    ws.on('pong', () => alive.add(ws));
+    ws.on('error', (error) => app.log.debug({ err: error }, 'socket error'));
+  };
 
   app.server.on('upgrade', (request, socket, head) => {
     socket.on('error', () => socket.destroy());
@@ -110,16 +116,6 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     }
   });
 
-  const alive = new WeakSet<WebSocket>();
-  const onPong = function (this: WebSocket) {
-    alive.add(this);
-  };
-  for (const wss of [control, relay]) {
-    wss.on('connection', (ws) => {
-      alive.add(ws);
-      ws.on('pong', onPong);
-    });
-  }
   const heartbeat = setInterval(() => {
     for (const ws of [...control.clients, ...relay.clients]) {
       if (!alive.has(ws)) ws.terminate();
@@ -133,7 +129,14 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
   }, timeouts.heartbeatMs);
   heartbeat.unref();
 
-  await app.listen({ host: options.host ?? '127.0.0.1', port: options.port ?? 9000 });
+  try {
+    await app.listen({ host: options.host ?? '127.0.0.1', port: options.port ?? 9000 });
+  } catch (error) {
+    clearInterval(heartbeat);
+    await app.close();
+    await store.close();
+    throw error;
+  }
   const address = app.server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const url = `http://${host === '0.0.0.0' || host === '[::]' ? '127.0.0.1' : host}:${address.port}/`;
