@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import type { Handle } from '@/lib/handle';
-import { ownHandle } from '@/lib/store';
+import { pageHandle } from '@/lib/store';
 import { storedSignal } from './stored';
 import { Scope } from './view-model';
 
@@ -11,13 +11,13 @@ beforeEach(() => fakeBrowser.reset());
 
 describe('storedSignal', () => {
   it('is undefined until read, then follows the item', async () => {
-    await ownHandle.setValue('alice' as Handle);
+    await pageHandle.setValue('alice' as Handle);
     const scope = new Scope();
-    const handle = storedSignal(scope, ownHandle);
+    const handle = storedSignal(scope, pageHandle);
     expect(handle.value).toBeUndefined();
     await flush();
     expect(handle.value).toBe('alice');
-    await ownHandle.setValue('bob' as Handle);
+    await pageHandle.setValue('bob' as Handle);
     await flush();
     expect(handle.value).toBe('bob');
     scope.dispose();
@@ -25,11 +25,11 @@ describe('storedSignal', () => {
 
   it('stops following once its scope is disposed', async () => {
     const scope = new Scope();
-    const handle = storedSignal(scope, ownHandle);
+    const handle = storedSignal(scope, pageHandle);
     await flush();
     expect(handle.value).toBeNull();
     scope.dispose();
-    await ownHandle.setValue('carol' as Handle);
+    await pageHandle.setValue('carol' as Handle);
     await flush();
     expect(handle.value).toBeNull();
   });

@@ -3,8 +3,8 @@ import { IDLE, outcomeOf, transition, type CallEvent, type CallState, type EndRe
 import type { Handle } from './handle';
 
 const bob = 'bob' as Handle;
-const dial: CallEvent = { type: 'dial', callId: 'call-0001', peer: bob, kind: 'video', at: 1000 };
-const ring: CallEvent = { type: 'ring', callId: 'call-0001', peer: bob, kind: 'audio', at: 1000 };
+const dial: CallEvent = { type: 'dial', callId: 'call-0001', peer: bob, kind: 'video', verified: true, at: 1000 };
+const ring: CallEvent = { type: 'ring', callId: 'call-0001', peer: bob, kind: 'audio', verified: false, at: 1000 };
 const end = (reason: EndReason, callId = 'call-0001'): CallEvent => ({ type: 'end', callId, reason, at: 5000 });
 
 function run(...events: CallEvent[]): CallState {
@@ -20,11 +20,18 @@ describe('transition', () => {
     expect(run(ring)).toMatchObject({ phase: 'incoming', call: { direction: 'incoming', kind: 'audio', cameraOff: true } });
   });
   it('outgoing: remote-accepted -> connecting -> media-connected -> connected -> end', () => {
-    const connecting = run(dial, { type: 'remote-accepted', callId: 'call-0001' });
+    const connecting = run(dial, { type: 'remote-accepted', callId: 'call-0001', verified: true });
     expect(connecting.phase).toBe('connecting');
     const connected = transition(connecting, { type: 'media-connected', callId: 'call-0001', at: 2000 });
     expect(connected).toMatchObject({ phase: 'connected', connectedAt: 2000 });
     expect(transition(connected, end('hung-up'))).toMatchObject({ phase: 'ended', reason: 'hung-up', connectedAt: 2000, endedAt: 5000 });
+  });
+  it('keeps whether X vouched for the other side, and takes the callee\'s certificate on accept', () => {
+    expect(run(ring)).toMatchObject({ call: { verified: false } });
+    expect(run(dial)).toMatchObject({ call: { verified: true } });
+    expect(run(dial, { type: 'remote-accepted', callId: 'call-0001', verified: false })).toMatchObject({ phase: 'connecting', call: { verified: false } });
+    const unverifiedDial = { ...dial, verified: false } as CallEvent;
+    expect(run(unverifiedDial, { type: 'remote-accepted', callId: 'call-0001', verified: true })).toMatchObject({ call: { verified: true } });
   });
   it('incoming: accept -> connecting -> connected', () => {
     expect(run(ring, { type: 'accept', callId: 'call-0001' }, { type: 'media-connected', callId: 'call-0001', at: 3 })).toMatchObject({
@@ -34,7 +41,10 @@ describe('transition', () => {
   it('outgoing: media before the accept message implies the accept', () => {
     expect(run(dial, { type: 'media-connected', callId: 'call-0001', at: 2 }).phase).toBe('connected');
   });
-  it.each<EndReason>(['declined', 'no-answer', 'unavailable', 'busy', 'failed', 'remote-hung-up', 'hung-up', 'cancelled'])(
+  it.each<EndReason>([
+    'declined', 'no-answer', 'unavailable', 'busy', 'failed', 'remote-hung-up', 'hung-up', 'cancelled',
+    'answered-elsewhere', 'declined-elsewhere', 'rate-limited',
+  ])(
     'ends with %s from ringing',
     (reason) => {
       expect(run(dial, end(reason))).toMatchObject({ phase: 'ended', reason });
@@ -53,8 +63,8 @@ describe('transition', () => {
       ['a ring while in a call', run(dial), { ...ring, callId: 'call-0002' }],
       ['an accept for another call', run(ring), { type: 'accept', callId: 'call-0002' }],
       ['accept on an outgoing call', run(dial), { type: 'accept', callId: 'call-0001' }],
-      ['remote-accepted on an incoming call', run(ring), { type: 'remote-accepted', callId: 'call-0001' }],
-      ['remote-accepted twice', run(dial, { type: 'remote-accepted', callId: 'call-0001' }), { type: 'remote-accepted', callId: 'call-0001' }],
+      ['remote-accepted on an incoming call', run(ring), { type: 'remote-accepted', callId: 'call-0001', verified: true }],
+      ['remote-accepted twice', run(dial, { type: 'remote-accepted', callId: 'call-0001', verified: true }), { type: 'remote-accepted', callId: 'call-0001', verified: true }],
       ['media-connected while incoming ringing', run(ring), { type: 'media-connected', callId: 'call-0001', at: 1 }],
       ['media-connected twice', run(dial, { type: 'media-connected', callId: 'call-0001', at: 1 }), { type: 'media-connected', callId: 'call-0001', at: 9 }],
       ['end twice', run(dial, end('declined')), end('hung-up')],
@@ -103,6 +113,9 @@ describe('outcomeOf', () => {
     [ring, 'remote-hung-up', false, 'missed'],
     [ring, 'declined', false, 'declined'],
     [ring, 'failed', false, 'failed'],
+    [ring, 'answered-elsewhere', false, 'answered-elsewhere'],
+    [ring, 'declined-elsewhere', false, 'declined'],
+    [dial, 'rate-limited', false, 'rate-limited'],
   ])('%o ended %s (connected %s) is %s', (start, reason, connected, outcome) => {
     expect(endedFrom(start, reason, connected)).toBe(outcome);
   });

@@ -14,7 +14,7 @@ describe('parseBackgroundMessage', () => {
       parseBackgroundMessage({ to: 'background', type: 'place-call', handle: 'bob', kind: 'video' }, { ...xTab, url: 'https://twitter.com/bob' }, ownId, origin).ok,
     ).toBe(true);
   });
-  it.each(['hangup', 'accept', 'decline', 'history-seen', 'signal-url-changed', 'offscreen-ready'])(
+  it.each(['hangup', 'accept', 'decline', 'history-seen', 'signal-url-changed', 'offscreen-ready', 'sign-in'])(
     'refuses %s from an x.com page',
     (type) => {
       const result = parseBackgroundMessage({ to: 'background', type }, xTab, ownId, origin);
@@ -33,7 +33,16 @@ describe('parseBackgroundMessage', () => {
     { to: 'background', type: 'signed-in', handle: '' },
     { to: 'background', type: 'set-muted', muted: 'yes' },
     { to: 'background', type: 'ended', callId: 'call-0001', reason: 'exploded' },
-    { to: 'background', type: 'incoming', callId: 'x', from: 'bob', kind: 'video' },
+    { to: 'background', type: 'incoming', callId: 'x', from: 'bob', kind: 'video', verified: true },
+    { to: 'background', type: 'incoming', callId: 'call-0001', from: 'bob', kind: 'video' },
+    { to: 'background', type: 'incoming', callId: 'call-0001', from: 'bob', kind: 'video', verified: 'yes' },
+    { to: 'background', type: 'remote-accepted', callId: 'call-0001' },
+    { to: 'background', type: 'account', identity: { handle: 'Alice', verified: true }, signIn: true },
+    { to: 'background', type: 'account', identity: { handle: 'alice', verified: true, admin: true }, signIn: true },
+    { to: 'background', type: 'account', identity: null },
+    { to: 'background', type: 'sign-in-url', url: 'javascript:alert(1)' },
+    { to: 'background', type: 'sign-in-url', url: `https://x.com/${'a'.repeat(2100)}` },
+    { to: 'background', type: 'sign-in-failed' },
     { to: 'background', type: 'signal-status', status: 'great' },
     { to: 'background', type: 'nope' },
     { to: 'offscreen', type: 'hangup' },
@@ -42,9 +51,26 @@ describe('parseBackgroundMessage', () => {
   ])('drops malformed %o', (data) => {
     expect(parseBackgroundMessage(data, popup, ownId, origin).ok).toBe(false);
   });
-  it('accepts offscreen events with their fields', () => {
-    const ended = { to: 'background', type: 'ended', callId: 'call-0001', reason: 'failed', detail: 'No camera' };
-    expect(parseBackgroundMessage(ended, offscreen, ownId, origin)).toEqual({ ok: true, message: ended });
+  it.each([
+    { to: 'background', type: 'ended', callId: 'call-0001', reason: 'failed', detail: 'No camera' },
+    { to: 'background', type: 'ended', callId: 'call-0001', reason: 'answered-elsewhere' },
+    { to: 'background', type: 'ended', callId: 'call-0001', reason: 'declined-elsewhere' },
+    { to: 'background', type: 'ended', callId: 'call-0001', reason: 'rate-limited' },
+    { to: 'background', type: 'incoming', callId: 'call-0001', from: 'bob', kind: 'video', verified: false },
+    { to: 'background', type: 'remote-accepted', callId: 'call-0001', verified: true },
+    { to: 'background', type: 'account', identity: { handle: 'alice', verified: true }, signIn: true },
+    { to: 'background', type: 'account', identity: null, signIn: false },
+    { to: 'background', type: 'sign-in-url', url: 'https://x.com/i/oauth2/authorize?client_id=abc' },
+    { to: 'background', type: 'sign-in-failed', detail: 'X sign-in was cancelled.' },
+  ])('accepts the offscreen event %o with its fields', (event) => {
+    expect(parseBackgroundMessage(event, offscreen, ownId, origin)).toEqual({ ok: true, message: event });
+  });
+  it('accepts sign-in from the popup', () => {
+    expect(parseBackgroundMessage({ to: 'background', type: 'sign-in' }, popup, ownId, origin)).toEqual({ ok: true, message: { to: 'background', type: 'sign-in' } });
+  });
+  it.each(['account', 'sign-in-url', 'sign-in-failed', 'incoming'])('refuses the offscreen event %s from an x.com page', (type) => {
+    const data = { to: 'background', type, identity: null, signIn: false, url: 'https://x.com/', detail: 'x', callId: 'call-0001', from: 'bob', kind: 'audio', verified: true };
+    expect(parseBackgroundMessage(data, xTab, ownId, origin)).toEqual({ ok: false, error: `x.com pages may not send ${type}` });
   });
 });
 
@@ -78,14 +104,24 @@ describe('layout-changed', () => {
 });
 
 describe('parseOffscreenCommand', () => {
-  const config = { handle: 'alice', token: 'abcdef123456', server: { host: '127.0.0.1', port: 9000, path: '/', secure: false } };
-  it('accepts commands from the extension', () => {
-    expect(parseOffscreenCommand({ to: 'offscreen', type: 'configure', config }, { id: ownId, url: `${origin}background.js` }, ownId, origin).ok).toBe(true);
-    expect(parseOffscreenCommand({ to: 'offscreen', type: 'dial', callId: 'call-0001', peer: 'bob', kind: 'audio' }, popup, ownId, origin).ok).toBe(true);
+  const config = { url: 'http://127.0.0.1:9000/', claim: 'alice' };
+  const background: Sender = { id: ownId, url: `${origin}background.js` };
+  it.each([
+    { to: 'offscreen', type: 'configure', config },
+    { to: 'offscreen', type: 'configure', config: { ...config, claim: null } },
+    { to: 'offscreen', type: 'configure', config: null },
+    { to: 'offscreen', type: 'sign-in-start', redirectUri: 'https://abcdefghijklmnopabcdefghijklmnop.chromiumapp.org/x' },
+    { to: 'offscreen', type: 'sign-in-finish', redirectedTo: 'https://abcdefghijklmnopabcdefghijklmnop.chromiumapp.org/x?ticket=a&result=b' },
+    { to: 'offscreen', type: 'dial', callId: 'call-0001', peer: 'bob', kind: 'audio' },
+  ])('accepts %o from the extension', (command) => {
+    expect(parseOffscreenCommand(command, background, ownId, origin)).toEqual({ ok: true, message: command });
   });
   it('refuses commands from x.com and malformed ones', () => {
     expect(parseOffscreenCommand({ to: 'offscreen', type: 'hangup', callId: 'call-0001' }, xTab, ownId, origin).ok).toBe(false);
-    expect(parseOffscreenCommand({ to: 'offscreen', type: 'configure', config: { ...config, token: 'a b' } }, popup, ownId, origin).ok).toBe(false);
+    expect(parseOffscreenCommand({ to: 'offscreen', type: 'configure', config: { ...config, claim: 'Not A Handle' } }, popup, ownId, origin).ok).toBe(false);
+    expect(parseOffscreenCommand({ to: 'offscreen', type: 'configure', config: { claim: 'alice' } }, popup, ownId, origin).ok).toBe(false);
+    expect(parseOffscreenCommand({ to: 'offscreen', type: 'sign-in-start', redirectUri: 5 }, popup, ownId, origin).ok).toBe(false);
+    expect(parseOffscreenCommand({ to: 'offscreen', type: 'sign-in-finish', redirectedTo: 'x'.repeat(3000) }, popup, ownId, origin).ok).toBe(false);
     expect(parseOffscreenCommand({ to: 'offscreen', type: 'dial', callId: 'call-0001', peer: '@bob', kind: 'audio' }, popup, ownId, origin).ok).toBe(false);
   });
 });

@@ -18,6 +18,7 @@ const call = (overrides: Partial<CallInfo> = {}): CallInfo => ({
   peer: 'alice_1' as Handle,
   direction: 'outgoing',
   kind: 'video',
+  verified: true,
   startedAt: 1_000,
   muted: false,
   cameraOff: false,
@@ -48,12 +49,29 @@ describe('call window state element', () => {
     expect(element.textContent).toContain('@alice_1');
   });
 
+  it('marks a handle X vouched for as verified, without the word "unverified"', async () => {
+    const page = await showCall({ phase: 'connected', call: call(), connectedAt: Date.now() });
+    const element = byTestId(page, 'birdcall-call-state');
+    expect(element.dataset.verified).toBe('true');
+    expect(element.textContent).not.toContain('unverified');
+  });
+
+  it.each(['incoming', 'connected'] as const)('says "unverified" beside a handle nobody checked with X (%s)', async (phase) => {
+    const info = call({ verified: false, direction: 'incoming' });
+    const page = await showCall(phase === 'connected' ? { phase, call: info, connectedAt: Date.now() } : { phase, call: info });
+    const element = byTestId(page, 'birdcall-call-state');
+    expect(element.dataset.verified).toBe('false');
+    expect(element.querySelector('.peer')?.textContent).toContain('@alice_1');
+    expect(element.querySelector('.peer')?.textContent).toContain('unverified');
+  });
+
   it('says "No call" when idle', async () => {
     const page = await showCall({ phase: 'idle' });
     const element = byTestId(page, 'birdcall-call-state');
     expect(element.dataset.state).toBe('idle');
     expect(element.textContent).toContain('No call');
     expect(element.hasAttribute('data-peer')).toBe(false);
+    expect(element.hasAttribute('data-verified')).toBe(false);
   });
 
   it.each<[EndReason, string]>([
@@ -65,6 +83,9 @@ describe('call window state element', () => {
     ['remote-hung-up', 'Call ended'],
     ['cancelled', 'Cancelled'],
     ['failed', 'Call failed'],
+    ['answered-elsewhere', 'Answered on another device'],
+    ['declined-elsewhere', 'Declined on another device'],
+    ['rate-limited', 'Too many calls'],
   ])('names the end reason %s as "%s"', async (reason, words) => {
     const page = await showCall({ phase: 'ended', call: call(), reason, endedAt: 5_000 });
     const element = byTestId(page, 'birdcall-call-state');

@@ -8,6 +8,8 @@ import { OptionsPage } from './OptionsPage';
 
 const field = (page: HTMLElement) => byTestId(page, 'birdcall-signal-url') as HTMLInputElement;
 const saveButton = (page: HTMLElement) => byTestId(page, 'birdcall-save') as HTMLButtonElement;
+/** A service other than the build default (which is LOCAL_SIGNAL_URL in unit tests). */
+const OTHER_URL = 'https://calls.birdcall.example/';
 
 async function type(input: HTMLInputElement, text: string) {
   await act(() => {
@@ -33,9 +35,9 @@ describe('options page', () => {
   });
 
   it('shows the saved server', async () => {
-    await signalUrlOverride.setValue('http://127.0.0.1:9000/');
+    await signalUrlOverride.setValue(OTHER_URL);
     const page = await mount(<OptionsPage />);
-    expect(field(page).value).toBe('http://127.0.0.1:9000/');
+    expect(field(page).value).toBe(OTHER_URL);
     expect(byTestId(page, 'birdcall-use-default')).toBeTruthy();
   });
 
@@ -54,17 +56,26 @@ describe('options page', () => {
   it('saves a valid server and tells the background', async () => {
     const inbox = backgroundInbox();
     const page = await mount(<OptionsPage />);
-    await type(field(page), ' http://127.0.0.1:9000/ ');
+    await type(field(page), ` ${OTHER_URL} `);
     expect(page.querySelector('[data-testid="birdcall-signal-url-error"]')).toBeNull();
     await click(saveButton(page));
-    expect(await signalUrlOverride.getValue()).toBe('http://127.0.0.1:9000/');
+    expect(await signalUrlOverride.getValue()).toBe(OTHER_URL);
     expect(inbox).toEqual([{ to: 'background', type: 'signal-url-changed' }]);
     expect(page.textContent).toContain('Saved');
   });
 
+  it('saving the default itself stores no override', async () => {
+    backgroundInbox();
+    await signalUrlOverride.setValue(OTHER_URL);
+    const page = await mount(<OptionsPage />);
+    await type(field(page), LOCAL_SIGNAL_URL);
+    await click(saveButton(page));
+    expect(await signalUrlOverride.getValue()).toBeNull();
+  });
+
   it('goes back to the default', async () => {
     const inbox = backgroundInbox();
-    await signalUrlOverride.setValue('http://127.0.0.1:9000/');
+    await signalUrlOverride.setValue(OTHER_URL);
     const page = await mount(<OptionsPage />);
     await click(byTestId(page, 'birdcall-use-default'));
     expect(await signalUrlOverride.getValue()).toBeNull();

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import type { Handle } from '@/lib/handle';
 import type { CallRecord } from '@/lib/history';
-import { callHistory, callState, callWindowId, ownHandle, signalStatus } from '@/lib/store';
+import { account, callHistory, callState, callWindowId, pageHandle, signalStatus, signInError } from '@/lib/store';
 import { backgroundInbox, byTestId, click, mount, settle, unmount } from '@/tests/unit/ui/harness';
 import { Popup } from './Popup';
 
@@ -12,6 +12,7 @@ const record = (overrides: Partial<CallRecord> & Pick<CallRecord, 'callId'>): Ca
   direction: 'outgoing',
   kind: 'video',
   outcome: 'answered',
+  verified: true,
   startedAt: NOW - 120_000,
   endedAt: NOW - 60_000,
   durationMs: 55_000,
@@ -20,7 +21,7 @@ const record = (overrides: Partial<CallRecord> & Pick<CallRecord, 'callId'>): Ca
 });
 
 const history: CallRecord[] = [
-  record({ callId: 'c3', handle: 'bob_2' as Handle, direction: 'incoming', kind: 'audio', outcome: 'missed', durationMs: undefined, seen: false, startedAt: NOW - 10_000 }),
+  record({ callId: 'c3', handle: 'bob_2' as Handle, direction: 'incoming', kind: 'audio', outcome: 'missed', verified: false, durationMs: undefined, seen: false, startedAt: NOW - 10_000, count: 3 }),
   record({ callId: 'c2' }),
   record({ callId: 'c1', handle: 'carol' as Handle, outcome: 'declined', durationMs: undefined, startedAt: NOW - 3 * 86_400_000 }),
 ];
@@ -42,12 +43,15 @@ describe('popup recent calls', () => {
     await callHistory.setValue(history);
     const page = await mount(<Popup />);
     expect(rows(page).map((row) => ({ ...row.dataset }))).toEqual([
-      { testid: 'birdcall-recent-call', handle: 'bob_2', direction: 'incoming', kind: 'audio', outcome: 'missed' },
-      { testid: 'birdcall-recent-call', handle: 'alice', direction: 'outgoing', kind: 'video', outcome: 'answered' },
-      { testid: 'birdcall-recent-call', handle: 'carol', direction: 'outgoing', kind: 'video', outcome: 'declined' },
+      { testid: 'birdcall-recent-call', handle: 'bob_2', direction: 'incoming', kind: 'audio', outcome: 'missed', count: '3', verified: 'false' },
+      { testid: 'birdcall-recent-call', handle: 'alice', direction: 'outgoing', kind: 'video', outcome: 'answered', count: '1', verified: 'true' },
+      { testid: 'birdcall-recent-call', handle: 'carol', direction: 'outgoing', kind: 'video', outcome: 'declined', count: '1', verified: 'true' },
     ]);
     const [missed, answered, declined] = rows(page).map((row) => row.textContent);
-    expect(missed).toContain('@bob_2');
+    expect(missed).toContain('@bob_2 (3)');
+    expect(missed).toContain('unverified');
+    expect(answered).not.toContain('unverified');
+    expect(answered).not.toContain('(1)');
     expect(missed).toContain('Missed');
     expect(missed).toContain('just now');
     expect(answered).toContain('00:55');
@@ -99,24 +103,101 @@ describe('popup recent calls', () => {
 });
 
 describe('popup status', () => {
-  it('asks to open x.com while no handle is known', async () => {
+  const accountOf = (page: HTMLElement) => byTestId(page, 'birdcall-account');
+  /** getAttribute, not dataset: happy-dom's dataset leaves out empty values. */
+  const accountAttributes = (page: HTMLElement) => ({
+    handle: accountOf(page).getAttribute('data-handle'),
+    verified: accountOf(page).getAttribute('data-verified'),
+  });
+  const signInButton = (page: HTMLElement) => page.querySelector<HTMLElement>('[data-testid="birdcall-sign-in"]');
+  const notice = (page: HTMLElement) => page.querySelector<HTMLElement>('[data-testid="birdcall-identity-notice"]');
+
+  it('asks to open x.com while the service has given no identity and offers no X sign-in', async () => {
     const page = await mount(<Popup />);
     const status = byTestId(page, 'birdcall-own-status');
-    expect(status.dataset.status).toBe('no-handle');
+    expect(status.dataset.status).toBe('offline');
+    expect(accountAttributes(page)).toEqual({ handle: '', verified: 'false' });
     expect(status.textContent).toContain('Open x.com while signed in so Birdcall learns your handle');
+    expect(signInButton(page)).toBeNull();
     await click(status.querySelector('button')!);
     const tabs = await fakeBrowser.tabs.query({});
     expect(tabs.map((t) => t.url)).toContain('https://x.com/');
+  });
+
+  it('marks a handle X verified', async () => {
+    await account.setValue({ identity: { handle: 'alice' as Handle, verified: true }, signIn: true });
+    const page = await mount(<Popup />);
+    expect(accountAttributes(page)).toEqual({ handle: 'alice', verified: 'true' });
+    expect(accountOf(page).textContent).toContain('@alice');
+    expect(accountOf(page).textContent).toContain('verified by X');
+    expect(accountOf(page).textContent).not.toContain('unverified');
+    expect(signInButton(page)).toBeNull();
+  });
+
+  it('marks a first-come handle unverified', async () => {
+    await account.setValue({ identity: { handle: 'alice' as Handle, verified: false }, signIn: false });
+    const page = await mount(<Popup />);
+    expect(accountAttributes(page)).toEqual({ handle: 'alice', verified: 'false' });
+    expect(accountOf(page).textContent).toContain('unverified');
+    expect(signInButton(page)).toBeNull();
+  });
+
+  it('offers "Sign in with X" when the service does and the device has no identity; a click asks the background', async () => {
+    const inbox = backgroundInbox();
+    await account.setValue({ identity: null, signIn: true });
+    const page = await mount(<Popup />);
+    expect(accountAttributes(page)).toEqual({ handle: '', verified: 'false' });
+    expect(page.textContent).not.toContain('Open x.com');
+    await click(signInButton(page)!);
+    expect(inbox).toContainEqual({ to: 'background', type: 'sign-in' });
+  });
+
+  it('shows what the background refused when sign-in cannot start', async () => {
+    backgroundInbox({ ok: false, error: 'The offscreen document did not answer' });
+    await account.setValue({ identity: null, signIn: true });
+    const page = await mount(<Popup />);
+    await click(signInButton(page)!);
+    expect(page.textContent).toContain('The offscreen document did not answer');
+  });
+
+  it('shows why the last sign-in did not finish', async () => {
+    await account.setValue({ identity: null, signIn: true });
+    await signInError.setValue('X sign-in was cancelled.');
+    const page = await mount(<Popup />);
+    expect(byTestId(page, 'birdcall-sign-in-error').textContent).toBe('X sign-in was cancelled.');
+    await signInError.setValue(null);
+    await settle();
+    expect(page.querySelector('[data-testid="birdcall-sign-in-error"]')).toBeNull();
+  });
+
+  it('notices when x.com shows another handle than the one Birdcall is signed in as, and never switches', async () => {
+    await account.setValue({ identity: { handle: 'alice' as Handle, verified: true }, signIn: true });
+    await pageHandle.setValue('bob' as Handle);
+    const page = await mount(<Popup />);
+    expect(notice(page)?.textContent).toBe('X shows you as @bob; Birdcall is signed in as @alice');
+    expect(accountOf(page).dataset.handle).toBe('alice');
+    await pageHandle.setValue('alice' as Handle);
+    await settle();
+    expect(notice(page)).toBeNull();
+  });
+
+  it('has no notice without an identity, whatever x.com shows', async () => {
+    await account.setValue({ identity: null, signIn: true });
+    await pageHandle.setValue('bob' as Handle);
+    const page = await mount(<Popup />);
+    expect(notice(page)).toBeNull();
   });
 
   it.each([
     [{ status: 'offline' as const }, 'Offline'],
     [{ status: 'connecting' as const }, 'Connecting'],
     [{ status: 'connected' as const }, 'Online'],
-    [{ status: 'id-taken' as const }, 'This handle is online in another browser'],
+    [{ status: 'id-taken' as const }, 'This handle is in use elsewhere'],
+    [{ status: 'id-taken' as const, detail: '@me_too is registered on another device' }, 'This handle is in use elsewhere: @me_too is registered on another device'],
     [{ status: 'error' as const, detail: 'Server at 127.0.0.1:9000 refused' }, 'Server at 127.0.0.1:9000 refused'],
+    [{ status: 'error' as const }, "Cannot reach Birdcall's service"],
   ])('shows my handle and %j', async (signal, words) => {
-    await ownHandle.setValue('me_too' as Handle);
+    await account.setValue({ identity: { handle: 'me_too' as Handle, verified: false }, signIn: false });
     await signalStatus.setValue(signal);
     const page = await mount(<Popup />);
     const status = byTestId(page, 'birdcall-own-status');
@@ -133,7 +214,7 @@ describe('popup status', () => {
     await callState.setValue({
       phase: 'connected',
       connectedAt: NOW,
-      call: { callId: 'c9', peer: 'dan' as Handle, direction: 'outgoing', kind: 'audio', startedAt: NOW, muted: false, cameraOff: true },
+      call: { callId: 'c9', peer: 'dan' as Handle, direction: 'outgoing', kind: 'audio', verified: true, startedAt: NOW, muted: false, cameraOff: true },
     });
     await settle();
     const update = vi.spyOn(fakeBrowser.windows, 'update');

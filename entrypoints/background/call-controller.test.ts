@@ -1,23 +1,29 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
+import type { CallInfo } from '@/lib/call-state';
 import type { Handle } from '@/lib/handle';
 import type { OffscreenCommand } from '@/lib/messages';
+import { LOCAL_SIGNAL_URL } from '@/lib/signal-config';
 import * as store from '@/lib/store';
 import { createCallController } from './call-controller';
-import type { Platform } from './platform';
+import { incomingNotificationText, type Platform } from './platform';
+
+const REDIRECT_URI = 'https://abcdefghijklmnopabcdefghijklmnop.chromiumapp.org/x';
 
 function fakePlatform() {
   const log = {
-    shown: [] as string[],
+    shown: [] as CallInfo[],
     cleared: [] as string[],
     windows: 0,
     sent: [] as OffscreenCommand[],
     badge: [] as number[],
     permissionPages: 0,
     offscreenAlive: true,
+    signIns: [] as string[],
   };
+  let finishSignIn: (url: string) => Promise<string> = async () => `${REDIRECT_URI}?ticket=t1&result=r1`;
   const platform: Platform = {
-    showIncomingNotification: async (callId, from, kind) => void log.shown.push(`${callId}:${from}:${kind}`),
+    showIncomingNotification: async (call) => void log.shown.push(call),
     clearIncomingNotification: async (callId) => void log.cleared.push(callId),
     openCallWindow: async (existing) => {
       log.windows++;
@@ -27,35 +33,108 @@ function fakePlatform() {
     sendToOffscreen: async (command) => void log.sent.push(command),
     setMissedBadge: async (count) => void log.badge.push(count),
     openPermissionPage: async () => void log.permissionPages++,
+    signInRedirectUri: () => REDIRECT_URI,
+    launchSignIn: (url) => {
+      log.signIns.push(url);
+      return finishSignIn(url);
+    },
   };
-  return { platform, log };
+  return { platform, log, onSignIn: (fn: typeof finishSignIn) => (finishSignIn = fn) };
 }
 
 const bg = { to: 'background' } as const;
 const callId = 'call-0001-aaaa';
+const alice = { handle: 'alice' as Handle, verified: true };
+const flush = () => new Promise((resolve) => setTimeout(resolve, 0));
 
 describe('call controller', () => {
+  let fake: ReturnType<typeof fakePlatform>;
   let log: ReturnType<typeof fakePlatform>['log'];
   let controller: ReturnType<typeof createCallController>;
   let clock = 1000;
 
   beforeEach(async () => {
     fakeBrowser.reset();
-    const fake = fakePlatform();
+    fake = fakePlatform();
     log = fake.log;
     clock = 1000;
     controller = createCallController(fake.platform, () => clock);
-    await controller.handle({ ...bg, type: 'signed-in', handle: 'alice' as Handle });
+    await controller.handle({ ...bg, type: 'account', identity: alice, signIn: true });
   });
 
-  it('learning the handle configures the offscreen peer with a saved token and the build default server', async () => {
-    const configure = log.sent.find((c) => c.type === 'configure');
-    expect(configure).toMatchObject({ config: { handle: 'alice', server: { host: expect.any(String) } } });
-    const token = await store.peerToken.getValue();
-    expect(token).toMatch(/^[a-z0-9]{32}$/);
-    // The same token survives a restart of everything but storage.
-    const again = createCallController(fakePlatform().platform);
-    expect(await again.handle({ ...bg, type: 'offscreen-ready' })).toMatchObject({ ok: true, config: { token } });
+  describe('account and sign-in', () => {
+    it('signed-in stores the page handle and, while the device has no identity, reconfigures with it as a claim', async () => {
+      await controller.handle({ ...bg, type: 'account', identity: null, signIn: false });
+      await controller.handle({ ...bg, type: 'signed-in', handle: 'alice' as Handle });
+      expect(await store.pageHandle.getValue()).toBe('alice');
+      expect(log.sent).toEqual([{ to: 'offscreen', type: 'configure', config: { url: LOCAL_SIGNAL_URL, claim: 'alice' } }]);
+      // The same handle again changes nothing.
+      await controller.handle({ ...bg, type: 'signed-in', handle: 'alice' as Handle });
+      expect(log.sent).toHaveLength(1);
+      expect(await controller.handle({ ...bg, type: 'offscreen-ready' })).toEqual({ ok: true, config: { url: LOCAL_SIGNAL_URL, claim: 'alice' } });
+    });
+
+    it('signed-in never changes an identity the device has: the page handle is only remembered', async () => {
+      await controller.handle({ ...bg, type: 'signed-in', handle: 'bob' as Handle });
+      expect(await store.pageHandle.getValue()).toBe('bob');
+      expect(log.sent).toEqual([]);
+      expect(await store.account.getValue()).toEqual({ identity: alice, signIn: true });
+    });
+
+    it('account stores what the service said, and an identity clears an old sign-in error', async () => {
+      await store.signInError.setValue('X sign-in was cancelled.');
+      await controller.handle({ ...bg, type: 'account', identity: null, signIn: true });
+      expect(await store.account.getValue()).toEqual({ identity: null, signIn: true });
+      expect(await store.signInError.getValue()).toBe('X sign-in was cancelled.');
+      await controller.handle({ ...bg, type: 'account', identity: { handle: 'carol' as Handle, verified: false }, signIn: false });
+      expect(await store.account.getValue()).toEqual({ identity: { handle: 'carol', verified: false }, signIn: false });
+      expect(await store.signInError.getValue()).toBeNull();
+    });
+
+    it('sign-in clears the last error and asks the offscreen document to start with the platform\'s redirect URI', async () => {
+      await store.signInError.setValue('old');
+      expect(await controller.handle({ ...bg, type: 'sign-in' })).toEqual({ ok: true });
+      expect(await store.signInError.getValue()).toBeNull();
+      expect(log.sent).toEqual([{ to: 'offscreen', type: 'sign-in-start', redirectUri: REDIRECT_URI }]);
+    });
+
+    it('sign-in-url runs the platform\'s sign-in flow and hands where it ended to the offscreen document', async () => {
+      const url = 'https://x.com/i/oauth2/authorize?client_id=abc&state=s';
+      expect(await controller.handle({ ...bg, type: 'sign-in-url', url })).toEqual({ ok: true });
+      await flush();
+      expect(log.signIns).toEqual([url]);
+      expect(log.sent).toEqual([{ to: 'offscreen', type: 'sign-in-finish', redirectedTo: `${REDIRECT_URI}?ticket=t1&result=r1` }]);
+    });
+
+    it('a sign-in flow that fails stores why, and sends nothing', async () => {
+      fake.onSignIn(async () => {
+        throw new Error('the sign-in window closed');
+      });
+      await controller.handle({ ...bg, type: 'sign-in-url', url: 'https://x.com/i/oauth2/authorize' });
+      await flush();
+      expect(await store.signInError.getValue()).toBe('X sign-in did not finish: the sign-in window closed');
+      expect(log.sent).toEqual([]);
+    });
+
+    it('sign-in-failed stores the detail', async () => {
+      await controller.handle({ ...bg, type: 'sign-in-failed', detail: 'X sign-in was cancelled.' });
+      expect(await store.signInError.getValue()).toBe('X sign-in was cancelled.');
+    });
+
+    it('place-call without an identity is refused with a clear error and dials nothing', async () => {
+      await controller.handle({ ...bg, type: 'account', identity: null, signIn: true });
+      expect(await controller.handle({ ...bg, type: 'place-call', handle: 'bob' as Handle, kind: 'audio' })).toEqual({
+        ok: false,
+        error: 'Sign in with X in the Birdcall popup before calling.',
+      });
+      await store.account.setValue(null);
+      expect(await controller.handle({ ...bg, type: 'place-call', handle: 'bob' as Handle, kind: 'audio' })).toMatchObject({
+        ok: false,
+        error: expect.stringContaining('x.com'),
+      });
+      expect(log.sent).toEqual([]);
+      expect((await store.callState.getValue()).phase).toBe('idle');
+    });
   });
 
   it('place-call opens the call window in outgoing and dials', async () => {
@@ -74,18 +153,48 @@ describe('call controller', () => {
     expect(log.sent.length).toBe(sent);
   });
 
-  it('refuses to call yourself, or anyone before the handle is known', async () => {
-    expect(await controller.handle({ ...bg, type: 'place-call', handle: 'alice' as Handle, kind: 'audio' })).toMatchObject({ ok: false });
-    await store.ownHandle.setValue(null);
-    expect(await controller.handle({ ...bg, type: 'place-call', handle: 'bob' as Handle, kind: 'audio' })).toMatchObject({
+  it('refuses to call yourself', async () => {
+    expect(await controller.handle({ ...bg, type: 'place-call', handle: 'alice' as Handle, kind: 'audio' })).toEqual({
       ok: false,
-      error: expect.stringContaining('x.com'),
+      error: 'You cannot call yourself.',
     });
   });
 
+  it('an outgoing call is verified only where the service checks handles with X; the callee\'s certificate decides on accept', async () => {
+    await controller.handle({ ...bg, type: 'place-call', handle: 'bob' as Handle, kind: 'audio' });
+    expect(await store.callState.getValue()).toMatchObject({ call: { verified: true } });
+    const dialled = (await store.callState.getValue()) as { call: CallInfo };
+    await controller.handle({ ...bg, type: 'remote-accepted', callId: dialled.call.callId, verified: false });
+    expect(await store.callState.getValue()).toMatchObject({ phase: 'connecting', call: { verified: false } });
+    await controller.handle({ ...bg, type: 'hangup' });
+
+    await controller.handle({ ...bg, type: 'account', identity: { handle: 'alice' as Handle, verified: false }, signIn: false });
+    await controller.handle({ ...bg, type: 'place-call', handle: 'carol' as Handle, kind: 'audio' });
+    expect(await store.callState.getValue()).toMatchObject({ phase: 'outgoing', call: { peer: 'carol', verified: false } });
+  });
+
+  it('an unverified caller\'s notification says "unverified"; a verified one\'s does not', async () => {
+    await controller.handle({ ...bg, type: 'incoming', callId, from: 'bob' as Handle, kind: 'video', verified: false });
+    expect(log.shown).toEqual([expect.objectContaining({ callId, peer: 'bob', kind: 'video', verified: false })]);
+    const unverified = incomingNotificationText(log.shown[0]!);
+    expect(unverified.title).toContain('unverified');
+    expect(unverified.message).toContain('unverified');
+    const verified = incomingNotificationText({ ...log.shown[0]!, verified: true });
+    expect(verified.title).toBe('@bob is calling (video)');
+    expect(`${verified.title} ${verified.message}`).not.toContain('unverified');
+  });
+
+  it('a call answered on another device is recorded as such, not as missed, and not badged', async () => {
+    await controller.handle({ ...bg, type: 'incoming', callId, from: 'bob' as Handle, kind: 'audio', verified: true });
+    await controller.handle({ ...bg, type: 'ended', callId, reason: 'answered-elsewhere' });
+    expect(log.cleared).toEqual([callId]);
+    expect((await store.callHistory.getValue())[0]).toMatchObject({ outcome: 'answered-elsewhere', seen: true, verified: true });
+    expect(log.badge.at(-1)).toBe(0);
+  });
+
   it('incoming call: notification, accept from button 0, connected, remote hang-up, history', async () => {
-    await controller.handle({ ...bg, type: 'incoming', callId, from: 'bob' as Handle, kind: 'video' });
-    expect(log.shown).toEqual([`${callId}:bob:video`]);
+    await controller.handle({ ...bg, type: 'incoming', callId, from: 'bob' as Handle, kind: 'video', verified: true });
+    expect(log.shown).toEqual([expect.objectContaining({ callId, peer: 'bob', kind: 'video', verified: true })]);
     await controller.onNotificationButton(callId, 0);
     expect(log.cleared).toEqual([callId]);
     expect(log.sent.at(-1)).toEqual({ to: 'offscreen', type: 'accept', callId });
@@ -95,12 +204,12 @@ describe('call controller', () => {
     clock = 62_000;
     await controller.handle({ ...bg, type: 'ended', callId, reason: 'remote-hung-up' });
     expect(await store.callHistory.getValue()).toEqual([
-      expect.objectContaining({ callId, handle: 'bob', direction: 'incoming', kind: 'video', outcome: 'answered', durationMs: 60_000, seen: true }),
+      expect.objectContaining({ callId, handle: 'bob', direction: 'incoming', kind: 'video', outcome: 'answered', verified: true, durationMs: 60_000, seen: true }),
     ]);
   });
 
   it('decline from button 1 tells the caller and records a declined call', async () => {
-    await controller.handle({ ...bg, type: 'incoming', callId, from: 'bob' as Handle, kind: 'audio' });
+    await controller.handle({ ...bg, type: 'incoming', callId, from: 'bob' as Handle, kind: 'audio', verified: true });
     await controller.onNotificationButton(callId, 1);
     expect(log.sent.at(-1)).toEqual({ to: 'offscreen', type: 'decline', callId });
     expect(log.cleared).toEqual([callId]);
@@ -108,7 +217,7 @@ describe('call controller', () => {
   });
 
   it('a cancelled ring clears the notification, records a missed call and badges it until seen', async () => {
-    await controller.handle({ ...bg, type: 'incoming', callId, from: 'bob' as Handle, kind: 'audio' });
+    await controller.handle({ ...bg, type: 'incoming', callId, from: 'bob' as Handle, kind: 'audio', verified: true });
     await controller.handle({ ...bg, type: 'ended', callId, reason: 'cancelled' });
     expect(log.cleared).toEqual([callId]);
     expect((await store.callHistory.getValue())[0]).toMatchObject({ outcome: 'missed', seen: false });
@@ -119,7 +228,7 @@ describe('call controller', () => {
   });
 
   it('late and repeated news changes nothing and records the call once', async () => {
-    await controller.handle({ ...bg, type: 'incoming', callId, from: 'bob' as Handle, kind: 'audio' });
+    await controller.handle({ ...bg, type: 'incoming', callId, from: 'bob' as Handle, kind: 'audio', verified: true });
     await controller.handle({ ...bg, type: 'ended', callId, reason: 'cancelled' });
     await controller.handle({ ...bg, type: 'ended', callId, reason: 'cancelled' });
     await controller.onNotificationButton(callId, 0);
@@ -131,7 +240,7 @@ describe('call controller', () => {
 
   it('a ring while busy here is turned away', async () => {
     await controller.handle({ ...bg, type: 'place-call', handle: 'bob' as Handle, kind: 'video' });
-    await controller.handle({ ...bg, type: 'incoming', callId, from: 'carol' as Handle, kind: 'audio' });
+    await controller.handle({ ...bg, type: 'incoming', callId, from: 'carol' as Handle, kind: 'audio', verified: true });
     expect(log.shown).toEqual([]);
     expect(log.sent.at(-1)).toEqual({ to: 'offscreen', type: 'decline', callId });
   });

@@ -1,12 +1,14 @@
 /**
- * CallSession against fake PeerJS connections and fake timers: the timeouts nobody waits for in
- * an end-to-end test (45 s no answer, 5.5 s unavailable), and hostile or late control messages.
+ * CallSession against a fake SessionHost (the service link and the session Peer) and fake PeerJS
+ * media connections, with fake timers: ringing through the service, the media call that only
+ * exists after Accept, the timeouts nobody waits for end to end, and media calls that do not fit.
  */
+import type { MediaConnection } from 'peerjs';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { DataConnection } from 'peerjs';
+import type { CallKind } from '@/lib/call-state';
 import type { Handle } from '@/lib/handle';
 import type { MediaDevices } from '@/lib/media-devices';
-import type { WireMessage } from '@/lib/protocol';
+import type { ClientMessage, EndedReason } from '@/lib/wire';
 import { CallSession, RING_TIMEOUT_MS, type SessionHost } from './call-session';
 
 type Listener = (...args: unknown[]) => void;
@@ -17,115 +19,122 @@ class FakeEmitter {
     this.listeners.set(event, [...(this.listeners.get(event) ?? []), listener]);
     return this;
   }
-  once(event: string, listener: Listener) {
-    const wrapper: Listener = (...args) => {
-      this.listeners.set(event, (this.listeners.get(event) ?? []).filter((l) => l !== wrapper));
-      listener(...args);
-    };
-    return this.on(event, wrapper);
-  }
   emit(event: string, ...args: unknown[]) {
     for (const listener of this.listeners.get(event) ?? []) listener(...args);
   }
 }
 
-/** The RTCPeerConnection under a control channel: enough of it to add media by renegotiation. */
+/** The RTCPeerConnection under a media call: connection state and remote tracks. */
 class FakePeerConnection extends EventTarget {
-  connectionState: RTCPeerConnectionState = 'connected';
-  localDescription: { sdp: string } | null = null;
-  remoteDescriptions: Array<{ type: string; sdp: string }> = [];
-  transceivers: Array<{ kind: string; direction: string; receiver: { track: { kind: string } }; sender: { track: unknown; replaceTrack(t: unknown): Promise<void> } }> = [];
-  addTransceiver(kind: string, init: { direction: string }) {
-    const transceiver = {
-      kind,
-      direction: init.direction,
-      receiver: { track: { kind } },
-      sender: { track: null as unknown, async replaceTrack(track: unknown) { this.track = track; } },
-    };
-    this.transceivers.push(transceiver);
-    return transceiver;
-  }
-  getTransceivers() {
-    return this.transceivers;
-  }
-  async createOffer() {
-    return { type: 'offer', sdp: `v=0 offer ${this.transceivers.map((t) => t.kind).join(' ')}` };
-  }
-  async createAnswer() {
-    return { type: 'answer', sdp: 'v=0 answer' };
-  }
-  async setLocalDescription(description: { sdp: string }) {
-    this.localDescription = description;
-  }
-  async setRemoteDescription(description: { type: string; sdp: string }) {
-    this.remoteDescriptions.push(description);
-    if (description.type === 'offer') for (const kind of description.sdp.split(' ').slice(2)) this.addTransceiver(kind, { direction: 'recvonly' });
-  }
-  receive(kind: string, muted: boolean) {
+  connectionState: RTCPeerConnectionState = 'new';
+  receive(kind: string, muted = false) {
     const track = Object.assign(new EventTarget(), { kind, muted });
     this.dispatchEvent(Object.assign(new Event('track'), { track }));
     return track;
   }
+  changeState(state: RTCPeerConnectionState) {
+    this.connectionState = state;
+    this.dispatchEvent(new Event('connectionstatechange'));
+  }
 }
 
-class FakeControl extends FakeEmitter {
-  open = false;
-  peerConnection = new FakePeerConnection();
-  sent: unknown[] = [];
+/**
+ * A PeerJS MediaConnection. Like PeerJS's, a call placed here has its RTCPeerConnection at once;
+ * a call coming in has none until answer() makes it.
+ */
+class FakeMediaConnection extends FakeEmitter {
+  peerConnection: FakePeerConnection | null;
+  answered: MediaStream[] = [];
   closed = false;
-  constructor(readonly peer: string, readonly metadata: unknown) {
+  constructor(
+    readonly peer: string,
+    readonly metadata: unknown,
+    placedHere = false,
+  ) {
     super();
+    this.peerConnection = placedHere ? new FakePeerConnection() : null;
   }
-  send(message: unknown) {
-    this.sent.push(message);
+  answer(stream: MediaStream) {
+    this.answered.push(stream);
+    this.peerConnection ??= new FakePeerConnection();
+  }
+  /** The RTCPeerConnection, which a test only asks for once there must be one. */
+  get pc(): FakePeerConnection {
+    if (!this.peerConnection) throw new Error('no RTCPeerConnection yet');
+    return this.peerConnection;
   }
   close() {
     if (this.closed) return;
     this.closed = true;
-    this.open = false;
     this.emit('close');
   }
-  becomeOpen() {
-    this.open = true;
-    this.emit('open');
+  get asMediaConnection() {
+    return this as unknown as MediaConnection;
   }
 }
 
 function fakeStream() {
-  const track = { kind: 'audio', enabled: true, stopped: false, stop() { this.stopped = true; } };
-  return { track, stream: { getTracks: () => [track], getAudioTracks: () => [track], getVideoTracks: () => [] } as unknown as MediaStream };
+  const audio = { kind: 'audio', enabled: true, stopped: false, stop() { this.stopped = true; } };
+  const video = { kind: 'video', enabled: true, stopped: false, stop() { this.stopped = true; } };
+  const stream = {
+    getTracks: () => [audio, video],
+    getAudioTracks: () => [audio],
+    getVideoTracks: () => [video],
+  } as unknown as MediaStream;
+  return { audio, video, stream };
 }
 
-function setup() {
-  const reports: Array<{ type: string; reason?: string }> = [];
-  const local = fakeStream();
-  const devices: MediaDevices = {
-    open: vi.fn(async () => local.stream),
-    createAudioContext: () => {
-      throw new Error('no audio in tests');
-    },
-  };
-  const host: SessionHost = {
-    self: 'alice' as Handle,
-    devices,
-    report: (event) => reports.push(event),
-    publishMedia: () => undefined,
-    disposed: () => undefined,
-  };
-  const controls: FakeControl[] = [];
-  const peer = {
-    connect: (id: string, options: { metadata: unknown }) => {
-      const control = new FakeControl(id, options.metadata);
-      controls.push(control);
-      return control as unknown as DataConnection;
-    },
-  };
-  return { reports, host, peer, controls, local, devices };
+/** Enough of an AudioContext for the ringtone, to see it stop. */
+function fakeAudioContext() {
+  const node = () => ({ connect: (next: unknown) => next, start: () => undefined, stop: () => undefined, frequency: { value: 0 }, gain: { setValueAtTime: () => undefined } });
+  return { currentTime: 0, destination: {}, createOscillator: node, createGain: node, close: vi.fn(async () => undefined) };
 }
 
 const callId = '11111111-2222-4333-8444-555555555555';
-const bobId = 'birdcall-v1-xbob';
-const ended = (reports: Array<{ type: string; reason?: string }>) => reports.filter((r) => r.type === 'ended').map((r) => r.reason);
+const otherCallId = '99999999-2222-4333-8444-555555555555';
+const BOB_PEER = `bc${'B0'.repeat(15)}`;
+const CAROL_PEER = `bc${'C0'.repeat(15)}`;
+const bob = 'bob' as Handle;
+
+type AnyReport = Parameters<SessionHost['report']>[0];
+
+function setup({ online = true } = {}) {
+  const reports: AnyReport[] = [];
+  const sent: ClientMessage[] = [];
+  const local = fakeStream();
+  const audio = fakeAudioContext();
+  const calls: FakeMediaConnection[] = [];
+  const devices: MediaDevices = {
+    open: vi.fn(async () => local.stream),
+    createAudioContext: vi.fn(() => audio as unknown as AudioContext),
+  };
+  const state = { online };
+  const host = {
+    devices,
+    report: (event: AnyReport) => void reports.push(event),
+    publishMedia: vi.fn(),
+    disposed: vi.fn(),
+    send: vi.fn((message: ClientMessage) => {
+      if (!state.online) return false;
+      sent.push(message);
+      return true;
+    }),
+    call: vi.fn((peerId: string, _stream: MediaStream, id: string) => {
+      const call = new FakeMediaConnection(peerId, { callId: id }, true);
+      calls.push(call);
+      return call.asMediaConnection;
+    }),
+  } satisfies SessionHost;
+  const ended = () => reports.filter((r) => r.type === 'ended').map((r) => (r as { reason: string }).reason);
+  const types = () => reports.map((r) => r.type);
+  return { host, reports, sent, local, audio, calls, devices, state, ended, types };
+}
+
+type Setup = ReturnType<typeof setup>;
+
+const settle = () => vi.advanceTimersByTimeAsync(0);
+/** A media call reaching the callee's session Peer. */
+const incomingCall = (peer = BOB_PEER, metadata: unknown = { callId }) => new FakeMediaConnection(peer, metadata);
 
 beforeEach(() => {
   vi.useFakeTimers();
@@ -137,147 +146,391 @@ afterEach(() => {
 });
 
 describe('outgoing CallSession', () => {
-  it('rings through the connection metadata, with the caller handle and kind', () => {
-    const { host, peer, controls } = setup();
-    CallSession.dial(host, peer, callId, 'bob' as Handle, 'video');
-    expect(controls[0].peer).toBe(bobId);
-    expect(controls[0].metadata).toEqual({ v: 1, type: 'ring', callId, from: 'alice', kind: 'video' });
+  const dial = (t: Setup, kind: CallKind = 'video') => CallSession.dial(t.host, callId, bob, kind);
+
+  it('rings through the service, opens the camera, and places no media call yet', async () => {
+    const t = setup();
+    dial(t);
+    await settle();
+    expect(t.sent).toEqual([{ v: 1, type: 'ring', callId, to: 'bob', kind: 'video' }]);
+    expect(t.devices.open).toHaveBeenCalledWith('video');
+    expect(t.host.call).not.toHaveBeenCalled();
+    expect(t.reports).toEqual([]);
   });
 
-  it('gives up with "no answer" after 45 s, telling the callee', async () => {
-    const { host, peer, controls, reports, local } = setup();
-    CallSession.dial(host, peer, callId, 'bob' as Handle, 'audio');
-    controls[0].becomeOpen();
-    await vi.advanceTimersByTimeAsync(RING_TIMEOUT_MS - 1);
-    expect(ended(reports)).toEqual([]);
-    await vi.advanceTimersByTimeAsync(1);
-    expect(controls[0].sent).toContainEqual({ v: 1, type: 'cancel', callId, reason: 'no-answer' });
-    expect(ended(reports)).toEqual(['no-answer']);
-    expect(local.track.stopped).toBe(true);
+  it('ends as failed at once when the service cannot be reached', async () => {
+    const t = setup({ online: false });
+    const session = dial(t);
+    expect(t.reports).toEqual([{ type: 'ended', callId, reason: 'failed', detail: "Birdcall's service cannot be reached." }]);
+    expect(session.isEnded).toBe(true);
+    expect(t.host.disposed).toHaveBeenCalledWith(session);
+    await vi.advanceTimersByTimeAsync(RING_TIMEOUT_MS);
+    expect(t.ended()).toEqual(['failed']);
+    expect(t.devices.open).not.toHaveBeenCalled();
   });
 
-  it('is "unavailable" when the control channel never opens', async () => {
-    const { host, peer, reports } = setup();
-    CallSession.dial(host, peer, callId, 'bob' as Handle, 'audio');
-    await vi.advanceTimersByTimeAsync(5_500);
-    expect(ended(reports)).toEqual(['unavailable']);
-  });
+  it('on connect: remote-accepted with what the certificate said, then the media call to that peer id, carrying the call id', async () => {
+    const t = setup();
+    const session = dial(t);
+    await settle();
+    session.connect(BOB_PEER, false);
+    expect(t.reports).toEqual([{ type: 'remote-accepted', callId, verified: false }]);
+    await settle();
+    expect(t.host.call).toHaveBeenCalledTimes(1);
+    expect(t.host.call).toHaveBeenCalledWith(BOB_PEER, t.local.stream, callId);
+    expect(t.calls[0]).toMatchObject({ peer: BOB_PEER, metadata: { callId } });
 
-  it('is "unavailable" at once when the server says the peer is not there', () => {
-    const { host, peer, reports } = setup();
-    const session = CallSession.dial(host, peer, callId, 'bob' as Handle, 'audio');
-    session.peerUnavailable('birdcall-v1-xcarol');
-    expect(ended(reports)).toEqual([]);
-    session.peerUnavailable(bobId);
-    expect(ended(reports)).toEqual(['unavailable']);
-  });
-
-  it('drops malformed and foreign messages and carries on', async () => {
-    const { host, peer, controls, reports } = setup();
-    CallSession.dial(host, peer, callId, 'bob' as Handle, 'audio');
-    controls[0].becomeOpen();
-    for (const junk of [null, 'hangup', { v: 2, type: 'hangup', callId }, { v: 1, type: 'hangup', callId: 'x' }, { v: 1, type: 'boom', callId }, new Array(1e4).fill('x')]) {
-      controls[0].emit('data', junk);
-    }
-    controls[0].emit('data', { v: 1, type: 'hangup', callId: '99999999-2222-4333-8444-555555555555' } satisfies WireMessage);
-    controls[0].emit('data', { v: 1, type: 'cancel', callId, reason: 'hung-up' } satisfies WireMessage); // only callers cancel
-    expect(ended(reports)).toEqual([]);
-    controls[0].emit('data', { v: 1, type: 'decline', callId } satisfies WireMessage);
-    controls[0].emit('data', { v: 1, type: 'decline', callId } satisfies WireMessage);
-    expect(ended(reports)).toEqual(['declined']);
-  });
-
-  it("answers the callee's offer with its microphone, and is connected when remote media flows", async () => {
-    const { host, peer, controls, reports, local } = setup();
-    CallSession.dial(host, peer, callId, 'bob' as Handle, 'audio');
-    const control = controls[0];
-    control.becomeOpen();
-    control.emit('data', { v: 1, type: 'offer', callId, sdp: 'v=0 offer audio' } satisfies WireMessage); // before accept: ignored
-    expect(control.peerConnection.remoteDescriptions).toEqual([]);
-    control.emit('data', { v: 1, type: 'accept', callId } satisfies WireMessage);
-    expect(reports.map((r) => r.type)).toContain('remote-accepted');
-    control.emit('data', { v: 1, type: 'offer', callId, sdp: 'v=0 offer audio' } satisfies WireMessage);
-    await vi.advanceTimersByTimeAsync(0);
-    const [transceiver] = control.peerConnection.transceivers;
-    expect(transceiver).toMatchObject({ direction: 'sendrecv', sender: { track: local.track } });
-    expect(control.sent).toContainEqual({ v: 1, type: 'answer', callId, sdp: 'v=0 answer' });
-
-    const track = control.peerConnection.receive('audio', true);
-    expect(reports.filter((r) => r.type === 'media-connected')).toHaveLength(0);
+    // Connected when the first remote track carries media; a muted one waits for unmute.
+    const track = t.calls[0]!.pc.receive('audio', true);
+    expect(t.types()).not.toContain('media-connected');
     track.dispatchEvent(new Event('unmute'));
-    control.peerConnection.receive('video', false);
-    expect(reports.filter((r) => r.type === 'media-connected')).toHaveLength(1);
-    // The media timer no longer matters once connected.
-    await vi.advanceTimersByTimeAsync(60_000);
-    expect(ended(reports)).toEqual([]);
+    t.calls[0]!.pc.receive('video');
+    expect(t.reports.filter((r) => r.type === 'media-connected')).toEqual([{ type: 'media-connected', callId }]);
+    await vi.advanceTimersByTimeAsync(5 * 60_000);
+    expect(t.ended()).toEqual([]);
   });
 
-  it('a cancel said before the channel opened is delivered once it opens', () => {
-    const { host, peer, controls } = setup();
-    const session = CallSession.dial(host, peer, callId, 'bob' as Handle, 'audio');
+  it('a second connect, or one after the end, changes nothing', async () => {
+    const t = setup();
+    const session = dial(t);
+    session.connect(BOB_PEER, true);
+    session.connect(CAROL_PEER, true);
+    await settle();
+    expect(t.host.call).toHaveBeenCalledTimes(1);
+    expect(t.types().filter((type) => type === 'remote-accepted')).toHaveLength(1);
+    const late = setup();
+    const ended = dial(late);
+    ended.endedByService('declined');
+    ended.connect(BOB_PEER, true);
+    await settle();
+    expect(late.host.call).not.toHaveBeenCalled();
+    expect(late.types()).toEqual(['ended']);
+  });
+
+  it(`gives up with "no answer" after ${RING_TIMEOUT_MS / 1000} s, cancelling at the service`, async () => {
+    const t = setup();
+    dial(t, 'audio');
+    await vi.advanceTimersByTimeAsync(RING_TIMEOUT_MS - 1);
+    expect(t.ended()).toEqual([]);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(t.sent.at(-1)).toEqual({ v: 1, type: 'cancel', callId });
+    expect(t.ended()).toEqual(['no-answer']);
+    expect(t.local.audio.stopped).toBe(true);
+  });
+
+  it('once accepted, the ring timeout no longer applies, but media must flow within 20 s', async () => {
+    const t = setup();
+    const session = dial(t);
+    await vi.advanceTimersByTimeAsync(RING_TIMEOUT_MS - 1_000);
+    session.connect(BOB_PEER, true);
+    await vi.advanceTimersByTimeAsync(19_999);
+    expect(t.ended()).toEqual([]);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(t.reports.at(-1)).toEqual({ type: 'ended', callId, reason: 'failed', detail: 'The call could not connect.' });
+    expect(t.sent.at(-1)).toEqual({ v: 1, type: 'hangup', callId });
+    expect(t.calls[0]!.closed).toBe(true);
+  });
+
+  it('fails when the session Peer cannot place the media call', async () => {
+    const t = setup();
+    t.host.call.mockReturnValueOnce(null as unknown as MediaConnection);
+    const session = dial(t);
+    session.connect(BOB_PEER, true);
+    await settle();
+    expect(t.reports.at(-1)).toMatchObject({ type: 'ended', reason: 'failed' });
+    expect(t.sent.at(-1)).toEqual({ v: 1, type: 'hangup', callId });
+  });
+
+  it('hang-up while ringing cancels; after the accept it hangs up; neither reports an end (the background did)', async () => {
+    const ringing = setup();
+    dial(ringing).hangup();
+    expect(ringing.sent.at(-1)).toEqual({ v: 1, type: 'cancel', callId });
+    const talking = setup();
+    const session = dial(talking);
+    session.connect(BOB_PEER, true);
+    await settle();
     session.hangup();
-    expect(controls[0].sent).toEqual([]);
-    controls[0].becomeOpen();
-    expect(controls[0].sent).toEqual([{ v: 1, type: 'cancel', callId, reason: 'hung-up' }]);
+    expect(talking.sent.at(-1)).toEqual({ v: 1, type: 'hangup', callId });
+    expect(talking.calls[0]!.closed).toBe(true);
+    expect(talking.local.video.stopped).toBe(true);
+    expect([...ringing.ended(), ...talking.ended()]).toEqual([]);
   });
 
-  it('a missing camera fails the call with a reason a person can act on', async () => {
-    const { host, peer, reports, devices } = setup();
-    vi.mocked(devices.open).mockRejectedValueOnce(Object.assign(new Error('denied'), { name: 'NotAllowedError' }));
-    CallSession.dial(host, peer, callId, 'bob' as Handle, 'video');
-    await vi.advanceTimersByTimeAsync(0);
-    expect(reports.map((r) => r.type)).toEqual(['permission-needed', 'ended']);
-    expect(reports[1]).toMatchObject({ reason: 'failed', detail: expect.stringMatching(/camera or microphone/) });
+  it.each<EndedReason>(['declined', 'busy', 'no-answer', 'unavailable', 'cancelled', 'remote-hung-up', 'rate-limited'])(
+    'ends as %s when the service says so',
+    async (reason) => {
+      const t = setup();
+      const session = dial(t);
+      await settle();
+      session.endedByService(reason);
+      expect(t.reports).toEqual([{ type: 'ended', callId, reason }]);
+      expect(t.local.audio.stopped).toBe(true);
+      expect(t.host.publishMedia).toHaveBeenLastCalledWith({ local: null, remote: null });
+      await vi.advanceTimersByTimeAsync(RING_TIMEOUT_MS);
+      expect(t.reports).toHaveLength(1);
+      expect(t.sent).toHaveLength(1);
+    },
+  );
+
+  it('the media connection closing is a hang-up once connected, a failure before', async () => {
+    const connected = setup();
+    const a = dial(connected);
+    a.connect(BOB_PEER, true);
+    await settle();
+    connected.calls[0]!.pc.receive('audio');
+    connected.calls[0]!.close();
+    expect(connected.ended()).toEqual(['remote-hung-up']);
+
+    const early = setup();
+    const b = dial(early);
+    b.connect(BOB_PEER, true);
+    await settle();
+    early.calls[0]!.close();
+    expect(early.reports.at(-1)).toEqual({ type: 'ended', callId, reason: 'failed', detail: 'The connection was lost.' });
+  });
+
+  it('a lost network path fails the call: at once when failed, after a 5 s grace when disconnected', async () => {
+    const t = setup();
+    const session = dial(t);
+    session.connect(BOB_PEER, true);
+    await settle();
+    const pc = t.calls[0]!.pc;
+    pc.receive('audio');
+    pc.changeState('disconnected');
+    await vi.advanceTimersByTimeAsync(4_000);
+    pc.changeState('connected');
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(t.ended()).toEqual([]);
+    pc.changeState('disconnected');
+    await vi.advanceTimersByTimeAsync(5_000);
+    expect(t.reports.at(-1)).toEqual({ type: 'ended', callId, reason: 'failed', detail: 'The network path between you was lost.' });
+    expect(t.sent.at(-1)).toEqual({ v: 1, type: 'hangup', callId });
+
+    const u = setup();
+    const other = dial(u);
+    other.connect(BOB_PEER, true);
+    await settle();
+    u.calls[0]!.pc.changeState('failed');
+    expect(u.ended()).toEqual(['failed']);
+  });
+
+  it('a camera it may not use asks for permission and fails the call with words a person can act on', async () => {
+    const t = setup();
+    vi.mocked(t.devices.open).mockRejectedValueOnce(Object.assign(new Error('denied'), { name: 'NotAllowedError' }));
+    dial(t);
+    await settle();
+    expect(t.types()).toEqual(['permission-needed', 'ended']);
+    expect(t.reports[1]).toMatchObject({ reason: 'failed', detail: expect.stringMatching(/camera or microphone/) });
+    expect(t.sent.at(-1)).toEqual({ v: 1, type: 'cancel', callId });
+  });
+
+  it('mute and camera switch the local tracks', async () => {
+    const t = setup();
+    const session = dial(t);
+    await settle();
+    session.setMuted(true);
+    session.setCameraOff(true);
+    expect([t.local.audio.enabled, t.local.video.enabled]).toEqual([false, false]);
+    session.setMuted(false);
+    expect(t.local.audio.enabled).toBe(true);
+  });
+
+  it('refuses media calls coming in: a caller only places its own', async () => {
+    const t = setup();
+    const session = dial(t);
+    session.connect(BOB_PEER, true);
+    await settle();
+    const intruder = incomingCall();
+    session.answer(intruder.asMediaConnection);
+    await settle();
+    expect(intruder.closed).toBe(true);
+    expect(intruder.answered).toEqual([]);
   });
 });
 
 describe('incoming CallSession', () => {
-  const ring = { v: 1, type: 'ring', callId, from: 'bob' as Handle, kind: 'audio' } as const;
+  const ring = (t: Setup, verified = true, kind: CallKind = 'audio') => CallSession.ring(t.host, callId, bob, kind, verified);
 
-  it('reports the ring, and after 50 s without an answer ends as no-answer (a missed call)', async () => {
-    const { host, reports } = setup();
-    const control = new FakeControl(bobId, ring);
-    CallSession.ring(host, control as unknown as DataConnection, ring);
-    expect(reports[0]).toEqual({ type: 'incoming', callId, from: 'bob', kind: 'audio' });
-    await vi.advanceTimersByTimeAsync(50_000);
-    expect(ended(reports)).toEqual(['no-answer']);
+  it('reports the ring with whether X vouched for the caller, rings, and after the timeout is a missed call', async () => {
+    const t = setup();
+    ring(t, false, 'video');
+    expect(t.reports).toEqual([{ type: 'incoming', callId, from: 'bob', kind: 'video', verified: false }]);
+    expect(t.devices.createAudioContext).toHaveBeenCalled();
+    await vi.advanceTimersByTimeAsync(RING_TIMEOUT_MS);
+    expect(t.ended()).toEqual(['no-answer']);
+    expect(t.audio.close).toHaveBeenCalled();
+    expect(t.sent).toEqual([]);
   });
 
-  it('accept offers audio on the control connection at once; the microphone joins when open; no media fails the call', async () => {
-    const { host, reports, local } = setup();
-    const control = new FakeControl(bobId, ring);
-    const session = CallSession.ring(host, control as unknown as DataConnection, ring);
-    control.becomeOpen();
-    await session.accept();
-    await session.accept();
-    expect(control.sent).toEqual([
-      { v: 1, type: 'accept', callId },
-      { v: 1, type: 'offer', callId, sdp: 'v=0 offer audio' },
+  it('creates nothing peer to peer before Accept: no media call placed or answered, no camera', async () => {
+    const t = setup();
+    const session = ring(t);
+    const early = incomingCall();
+    session.answer(early.asMediaConnection);
+    session.connect(BOB_PEER, true); // out of order: the service only connects accepted calls
+    const another = incomingCall();
+    session.answer(another.asMediaConnection);
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(t.host.call).not.toHaveBeenCalled();
+    expect(t.calls).toEqual([]);
+    expect([early.answered, another.answered]).toEqual([[], []]);
+    expect([early.closed, another.closed]).toEqual([true, true]);
+    expect([early.peerConnection, another.peerConnection]).toEqual([null, null]);
+    expect(t.devices.open).not.toHaveBeenCalled();
+    expect(t.host.publishMedia).not.toHaveBeenCalled();
+    expect(t.types()).toEqual(['incoming']);
+  });
+
+  it('accept tells the service, stops the ringtone and opens the microphone; the media call is answered once connected', async () => {
+    const t = setup();
+    const session = ring(t);
+    session.accept();
+    session.accept();
+    expect(t.sent).toEqual([{ v: 1, type: 'accept', callId }]);
+    expect(t.audio.close).toHaveBeenCalled();
+    expect(t.devices.open).toHaveBeenCalledWith('audio');
+    session.connect(BOB_PEER, true);
+    const call = incomingCall();
+    session.answer(call.asMediaConnection);
+    await settle();
+    expect(call.answered).toEqual([t.local.stream]);
+    expect(call.closed).toBe(false);
+    call.pc.receive('audio');
+    expect(t.types()).toEqual(['incoming', 'media-connected']);
+    expect(t.host.call).not.toHaveBeenCalled();
+  });
+
+  it('refuses a media call from another peer id or for another call, and answers the right one', async () => {
+    const t = setup();
+    const session = ring(t);
+    session.accept();
+    session.connect(BOB_PEER, true);
+    const fromCarol = incomingCall(CAROL_PEER);
+    const otherCall = incomingCall(BOB_PEER, { callId: otherCallId });
+    const noMetadata = incomingCall(BOB_PEER, null);
+    for (const call of [fromCarol, otherCall, noMetadata]) session.answer(call.asMediaConnection);
+    const right = incomingCall();
+    session.answer(right.asMediaConnection);
+    await settle();
+    expect([fromCarol, otherCall, noMetadata].map((c) => [c.closed, c.answered.length])).toEqual([
+      [true, 0],
+      [true, 0],
+      [true, 0],
     ]);
-    expect(control.peerConnection.transceivers).toHaveLength(1);
-    expect(control.peerConnection.transceivers[0].sender.track).toBe(local.track);
-    control.emit('data', { v: 1, type: 'answer', callId, sdp: 'v=0 answer' } satisfies WireMessage);
-    await vi.advanceTimersByTimeAsync(0);
-    expect(control.peerConnection.remoteDescriptions).toEqual([{ type: 'answer', sdp: 'v=0 answer' }]);
-    await vi.advanceTimersByTimeAsync(60_000);
-    expect(ended(reports)).toEqual(['failed']);
+    expect(right.answered).toEqual([t.local.stream]);
+    // Only one media call per session.
+    const second = incomingCall();
+    session.answer(second.asMediaConnection);
+    expect(second.closed).toBe(true);
+    expect(t.ended()).toEqual([]);
   });
 
-  it('the caller cancelling ends the ring as cancelled; a late accept does nothing', async () => {
-    const { host, reports } = setup();
-    const control = new FakeControl(bobId, ring);
-    const session = CallSession.ring(host, control as unknown as DataConnection, ring);
-    control.becomeOpen();
-    control.emit('data', { v: 1, type: 'cancel', callId, reason: 'hung-up' } satisfies WireMessage);
-    await session.accept();
-    expect(ended(reports)).toEqual(['cancelled']);
-    expect(control.peerConnection.transceivers).toHaveLength(0);
+  it('holds the right media call that arrives before connect, and answers it once the service says who it is from', async () => {
+    const t = setup();
+    const session = ring(t);
+    session.accept();
+    const early = incomingCall();
+    session.answer(early.asMediaConnection);
+    await settle();
+    expect(early.answered).toEqual([]);
+    expect(early.closed).toBe(false);
+    session.connect(BOB_PEER, true);
+    await settle();
+    expect(early.answered).toEqual([t.local.stream]);
   });
 
-  it('turns a second caller away as busy', () => {
-    const control = new FakeControl('birdcall-v1-xcarol', ring);
-    control.becomeOpen();
-    CallSession.turnAwayBusy(control as unknown as DataConnection, callId);
-    expect(control.sent).toEqual([{ v: 1, type: 'busy', callId }]);
+  it('closes an early media call from another peer id once connect names the caller', async () => {
+    const t = setup();
+    const session = ring(t);
+    session.accept();
+    const impostor = incomingCall(CAROL_PEER);
+    session.answer(impostor.asMediaConnection);
+    session.connect(BOB_PEER, true);
+    await settle();
+    expect(impostor.closed).toBe(true);
+    expect(impostor.answered).toEqual([]);
+    const right = incomingCall();
+    session.answer(right.asMediaConnection);
+    await settle();
+    expect(right.answered).toEqual([t.local.stream]);
+  });
+
+  it('after accept, no media within 20 s fails the call and hangs up', async () => {
+    const t = setup();
+    const session = ring(t);
+    session.accept();
+    session.connect(BOB_PEER, true);
+    await vi.advanceTimersByTimeAsync(20_000);
+    expect(t.ended()).toEqual(['failed']);
+    expect(t.sent.at(-1)).toEqual({ v: 1, type: 'hangup', callId });
+  });
+
+  it('accept fails the call when the service cannot be reached', () => {
+    const t = setup();
+    const session = ring(t);
+    t.state.online = false;
+    session.accept();
+    expect(t.reports.at(-1)).toEqual({ type: 'ended', callId, reason: 'failed', detail: "Birdcall's service cannot be reached." });
+    expect(t.devices.open).not.toHaveBeenCalled();
+  });
+
+  it('decline tells the service and stops ringing; hang-up after the accept hangs up', () => {
+    const declined = setup();
+    const a = ring(declined);
+    a.decline();
+    expect(declined.sent).toEqual([{ v: 1, type: 'decline', callId }]);
+    expect(declined.audio.close).toHaveBeenCalled();
+    expect(a.isEnded).toBe(true);
+    const talking = setup();
+    const b = ring(talking);
+    b.accept();
+    b.hangup();
+    expect(talking.sent).toEqual([
+      { v: 1, type: 'accept', callId },
+      { v: 1, type: 'hangup', callId },
+    ]);
+  });
+
+  it.each<EndedReason>(['answered-elsewhere', 'declined-elsewhere', 'cancelled', 'no-answer'])(
+    'ends the ring as %s when the service says so, and a late accept does nothing',
+    async (reason) => {
+      const t = setup();
+      const session = ring(t);
+      session.endedByService(reason);
+      session.accept();
+      expect(t.reports.at(-1)).toEqual({ type: 'ended', callId, reason });
+      expect(t.audio.close).toHaveBeenCalled();
+      expect(t.sent).toEqual([]);
+      expect(t.devices.open).not.toHaveBeenCalled();
+    },
+  );
+
+  it('watches the media PeerJS makes on answer: connected with the first track, failed when the path fails', async () => {
+    const t = setup();
+    const session = ring(t);
+    session.accept();
+    session.connect(BOB_PEER, true);
+    const call = incomingCall();
+    session.answer(call.asMediaConnection);
+    await settle();
+    call.pc.receive('audio');
+    expect(t.types()).toEqual(['incoming', 'media-connected']);
+    expect(t.host.publishMedia).toHaveBeenLastCalledWith({ local: t.local.stream, remote: expect.any(MediaStream) });
+    call.pc.changeState('failed');
+    expect(t.reports.at(-1)).toEqual({ type: 'ended', callId, reason: 'failed', detail: 'The network path between you was lost.' });
+  });
+
+  it('the media call closing after media flowed is the caller hanging up', async () => {
+    const t = setup();
+    const session = ring(t);
+    session.accept();
+    session.connect(BOB_PEER, true);
+    const call = incomingCall();
+    session.answer(call.asMediaConnection);
+    await settle();
+    call.pc.receive('audio');
+    call.close();
+    expect(t.ended()).toEqual(['remote-hung-up']);
+    expect(t.local.audio.stopped).toBe(true);
   });
 });

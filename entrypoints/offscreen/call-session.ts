@@ -147,7 +147,10 @@ export class CallSession {
     }
     this.useMedia(call);
     void this.local?.then((stream) => {
-      if (stream && !this.ended) call.answer(stream);
+      if (!stream || this.ended) return;
+      call.answer(stream);
+      // PeerJS makes the answering side's RTCPeerConnection in answer(), before it applies the offer.
+      if (call.peerConnection) this.watchMedia(call.peerConnection);
     });
   }
 
@@ -179,8 +182,7 @@ export class CallSession {
     this.media = call;
     call.on('close', () => this.end(this.connected ? 'remote-hung-up' : 'failed', 'The connection was lost.'));
     call.on('error', (error) => console.warn('Birdcall: media connection error:', error));
-    const pc = call.peerConnection;
-    if (pc) this.watchMedia(pc);
+    if (call.peerConnection) this.watchMedia(call.peerConnection);
   }
 
   private openLocalMedia(): void {
