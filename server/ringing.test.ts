@@ -186,4 +186,17 @@ describe('ringing', () => {
     now += 61_000;
     await ringAndDecline();
   });
+
+  it('does not count answered rings against the pair, only against the totals', async () => {
+    const { alice, bob } = await openMode();
+    for (let i = 0; i < 5; i++) {
+      const callId = newCallId();
+      alice.send({ type: 'ring', callId, to: 'bob', kind: 'audio' });
+      await bob.inbox.next('incoming', (f) => f.callId === callId);
+      bob.send({ type: 'accept', callId });
+      await alice.inbox.next('connect', (f) => f.callId === callId);
+      alice.send({ type: 'hangup', callId });
+      await bob.inbox.next('ended', (f) => f.callId === callId);
+    }
+  });
 });

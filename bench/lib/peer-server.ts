@@ -7,7 +7,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-export const SIGNAL_SCRIPT = fileURLToPath(new URL('../../../scripts/signal-server.mjs', import.meta.url));
+export const SIGNAL_SCRIPT = fileURLToPath(new URL('./peerjs-server.mjs', import.meta.url));
 
 export interface RunningPeerServer {
   /** e.g. "http://127.0.0.1:41234/", what BIRDCALL_SIGNAL_URL wants. */

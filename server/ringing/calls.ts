@@ -74,6 +74,7 @@ export class Calls {
     this.stopTimer(call);
     call.ringing.delete(device);
     call.answeredBy = device;
+    this.limiter.answered(call.caller.identity.handle, device.identity.handle);
     this.dropRinging(call, 'answered-elsewhere');
     send(call.caller, { v: 1, type: 'connect', callId, peerId: device.peerId, remote: device.identity, certificate: device.certificate });
     send(device, { v: 1, type: 'connect', callId, peerId: call.caller.peerId, remote: call.caller.identity, certificate: call.caller.certificate });

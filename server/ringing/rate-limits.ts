@@ -20,6 +20,15 @@ export class RingRateLimiter {
     return true;
   }
 
+  /**
+   * An answered ring was wanted: it no longer counts against the pair, so people who talk can call
+   * back and forth; only the per-caller and per-callee totals still bound it.
+   */
+  answered(caller: string, callee: string): void {
+    const times = this.rings.get(`pair:${caller}:${callee}`);
+    times?.pop();
+  }
+
   /** Forgets windows nobody rang in lately; called periodically so idle keys do not pile up. */
   sweep(): void {
     const now = this.now();

@@ -2,6 +2,9 @@
  * The edges of the call path: closing the window, a second click, a hostile page, missed-call
  * badge, no camera permission, and a signaling server that goes away and comes back.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   acceptFromNotification,
@@ -13,11 +16,13 @@ import {
   signalStatusOf,
   signIn,
   sleep,
-  startPeerServer,
+  startService,
+  waitForIdentity,
   testid,
   waitForState,
   type ExtensionChrome,
   type Person,
+  type RunningService,
 } from './harness';
 
 declare const chrome: ExtensionChrome; // evaluated in the service worker
@@ -28,15 +33,19 @@ const badgeText = (person: Person) => person.browser.evaluateInWorker(() => chro
 describe('call path edges', () => {
   let alice: Person;
   let bob: Person;
+  let service: RunningService;
 
   beforeAll(async () => {
-    [alice, bob] = await Promise.all([signIn('alice'), signIn('bob')]);
+    // A service of this file's own: alice is taken on the shared one by another browser.
+    service = await startService();
+    [alice, bob] = await Promise.all([signIn('alice', { service: service.url }), signIn('bob', { service: service.url })]);
   });
   afterEach(async () => {
     await Promise.all([alice, bob].filter(Boolean).map(closeCallWindows));
   });
   afterAll(async () => {
     await Promise.all([alice?.browser.close(), bob?.browser.close()]);
+    await service?.close();
   });
 
   it('closing the call window hangs up', async () => {
@@ -101,23 +110,25 @@ describe('call path edges', () => {
 
 describe('without camera and microphone permission', () => {
   it('the call fails with a reason and the permission page opens', async () => {
-    const dave = await signIn('dave', { fakeMediaUi: false });
+    // Someone online to call: the camera fails long before the ring could end.
+    const [dave, erin] = await Promise.all([signIn('dave', { fakeMediaUi: false }), signIn('erin')]);
     try {
       for (const page of await dave.browser.browser.pages()) if (page.url().includes('/permission.html')) await page.close();
-      const daveWindow = await callFromProfile(dave, 'nobody', 'video');
+      const daveWindow = await callFromProfile(dave, 'erin', 'video');
       await waitForState(daveWindow, 'ended', { reason: 'failed' });
       expect(await daveWindow.$eval('body', (body) => body.textContent)).toMatch(/camera or microphone/i);
       await dave.browser.waitForPage('/permission.html');
     } finally {
-      await dave.browser.close();
+      await Promise.all([dave.browser.close(), erin.browser.close()]);
     }
   });
 });
 
-describe('a signaling server that goes away', () => {
-  it('reconnects by itself under the same id and calls connect again', async () => {
-    const server = await startPeerServer();
-    let restarted: Awaited<ReturnType<typeof startPeerServer>> | null = null;
+describe("Birdcall's service going away", () => {
+  it('reconnects by itself, keeps every identity across the restart, and calls connect again', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'birdcall-restart-'));
+    const server = await startService({ dataDir });
+    let restarted: Awaited<ReturnType<typeof startService>> | null = null;
     const [carol, dan] = await Promise.all([signIn('carol'), signIn('dan')]);
     try {
       // Point both at this server from the options page, as a person would.
@@ -129,20 +140,15 @@ describe('a signaling server that goes away', () => {
         await options.click(testid('birdcall-save'));
         await options.close();
       }
-      for (const person of [carol, dan]) {
-        await poll(async () => ((await signalStatusOf(person.browser)) === 'connected' ? true : undefined), 'connected to the new server');
-      }
+      for (const person of [carol, dan]) await waitForIdentity(person.browser, person.handle, false);
 
       await server.close();
       await poll(async () => ((await signalStatusOf(carol.browser)) !== 'connected' ? true : undefined), 'carol to notice the server is gone', {
         timeoutMs: 10_000,
       });
-      restarted = await startPeerServer({ port: server.port });
-      for (const person of [carol, dan]) {
-        await poll(async () => ((await signalStatusOf(person.browser)) === 'connected' ? true : undefined), `${person.handle} back online`, {
-          timeoutMs: 40_000,
-        });
-      }
+      // Same port, same data: the service comes back knowing who is who.
+      restarted = await startService({ port: server.port, dataDir });
+      for (const person of [carol, dan]) await waitForIdentity(person.browser, person.handle, false);
 
       const carolWindow = await callFromProfile(carol, 'dan', 'audio');
       const danWindow = await acceptFromNotification(dan);
@@ -152,6 +158,7 @@ describe('a signaling server that goes away', () => {
       await waitForState(danWindow, 'ended', { reason: 'remote-hung-up', timeoutMs: 2_000 });
     } finally {
       await Promise.all([carol.browser.close(), dan.browser.close(), server.close(), restarted?.close()]);
+      rmSync(dataDir, { recursive: true, force: true });
     }
   });
 });

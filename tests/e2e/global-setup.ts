@@ -1,6 +1,8 @@
 /**
- * Vitest global setup for the e2e project: one local PeerServer and one build of the extension
- * pointed at it, shared by every e2e test file (they run one after another).
+ * Vitest global setup for the e2e project: Birdcall's service (open mode: no X sign-in, handles
+ * first come per device) and one build of the extension pointed at it, shared by every e2e test
+ * file (they run one after another). Tests that need X sign-in start their own service and fake X
+ * and point the browser at it (harness `useService`).
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -9,11 +11,11 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TestProject } from 'vitest/node';
 import { findChromium } from './harness/chromium';
-import { startPeerServer } from './harness/peer-server';
+import { startService } from './harness/service';
 
 declare module 'vitest' {
   export interface ProvidedContext {
-    /** The local PeerServer the extension was built against, e.g. "http://127.0.0.1:41234/". */
+    /** Birdcall's service the extension was built against, e.g. "http://127.0.0.1:41234/". */
     signalUrl: string;
     /** The built, unpacked extension (the dir holding manifest.json). */
     extensionDir: string;
@@ -25,7 +27,7 @@ const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 export default async function setup({ provide }: TestProject) {
   const chromium = findChromium(); // fails early with how to install one
   const started = Date.now();
-  const server = await startPeerServer();
+  const server = await startService();
   const outDir = mkdtempSync(join(tmpdir(), 'birdcall-e2e-build-'));
   try {
     const buildStarted = Date.now();
@@ -35,7 +37,7 @@ export default async function setup({ provide }: TestProject) {
       throw new Error(`wxt build finished but ${extensionDir}/manifest.json is missing`);
     }
     console.log(
-      `[e2e] signal server ${server.url} | extension built in ${Date.now() - buildStarted} ms at ${extensionDir} | chromium ${chromium} | setup ${Date.now() - started} ms`,
+      `[e2e] service ${server.url} | extension built in ${Date.now() - buildStarted} ms at ${extensionDir} | chromium ${chromium} | setup ${Date.now() - started} ms`,
     );
     provide('signalUrl', server.url);
     provide('extensionDir', extensionDir);

@@ -31,10 +31,10 @@ describe('smoke', () => {
     expect(await worker.evaluate(() => chrome.runtime.id)).toBe(b.extensionId);
   });
 
-  it('asks only for offscreen, notifications and storage, and no <all_urls>', async () => {
+  it('asks only for offscreen, notifications, storage and identity (X sign-in), and no <all_urls>', async () => {
     const manifest = await b.evaluateInWorker(() => chrome.runtime.getManifest());
     expect(manifest.manifest_version).toBe(3);
-    expect([...(manifest.permissions ?? [])].sort()).toEqual(['notifications', 'offscreen', 'storage']);
+    expect([...(manifest.permissions ?? [])].sort()).toEqual(['identity', 'notifications', 'offscreen', 'storage']);
     const hosts = [...(manifest.host_permissions ?? [])];
     expect(hosts).not.toContain('<all_urls>');
     for (const host of hosts) expect(host).toMatch(/^https:\/\/(x|twitter)\.com\//);

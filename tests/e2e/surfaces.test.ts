@@ -17,7 +17,9 @@ import {
   testid,
   waitForDeep,
   waitForState,
+  startService,
   type Person,
+  type RunningService,
 } from './harness';
 
 const button = (surface: string, kind: 'audio' | 'video') => `${testid(`birdcall-call-${kind}`)}[data-surface="${surface}"]`;
@@ -25,10 +27,13 @@ const button = (surface: string, kind: 'audio' | 'video') => `${testid(`birdcall
 describe('calls from the other surfaces', () => {
   let alice: Person;
   let bob: Person;
+  let service: RunningService;
   const pages: Page[] = [];
 
   beforeAll(async () => {
-    [alice, bob] = await Promise.all([signIn('alice'), signIn('Bob_1')]);
+    // A service of this file's own: alice and bob_1 are taken on the shared one by other browsers.
+    service = await startService();
+    [alice, bob] = await Promise.all([signIn('alice', { service: service.url }), signIn('Bob_1', { service: service.url })]);
   });
   afterEach(async () => {
     await Promise.all(pages.splice(0).map((page) => page.close().catch(() => {})));
@@ -36,6 +41,7 @@ describe('calls from the other surfaces', () => {
   });
   afterAll(async () => {
     await Promise.all([alice?.browser.close(), bob?.browser.close()]);
+    await service?.close();
   });
 
   it('a video call from a hover card that filled in late connects, with frames both ways', async () => {

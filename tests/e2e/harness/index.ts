@@ -7,12 +7,12 @@
  *   ...
  *   await alice.close();
  *
- * The global setup (../global-setup.ts) builds the extension once against a local PeerServer and
+ * The global setup (../global-setup.ts) builds the extension once against Birdcall's service and
  * provides `extensionDir` and `signalUrl`.
  */
 export { launchBrowser, type BirdcallBrowser, type LaunchOptions, type XPageHtml, type WaitOptions } from './browser';
-export { startPeerServer, type RunningPeerServer, type PeerServerOptions } from './peer-server';
 export { findChromium } from './chromium';
+export { startService, startXModeService, type RunningService } from './service';
 export { deepQuery, deepQueryAll, inspectDeep, findDeep, waitForDeep, clickDeep, testid } from './dom';
 export {
   expectFramesArriving,
@@ -33,6 +33,10 @@ export {
   popupRows,
   closeCallWindows,
   signalStatusOf,
+  accountOf,
+  waitForIdentity,
+  useService,
+  signInWithX,
   type Person,
   type RecentCallRow,
 } from './people';

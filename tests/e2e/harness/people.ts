@@ -27,15 +27,64 @@ export function signalStatusOf(browser: BirdcallBrowser): Promise<string | undef
   return browser.evaluateInWorker(async () => ((await chrome.storage.session.get('signal')).signal as { status?: string } | undefined)?.status);
 }
 
-/** A browser signed in to X as `handle` that has visited x.com and is online at the PeerServer. */
-export async function signIn(handle: string, options: LaunchOptions = {}): Promise<Person> {
-  const browser = await launchBrowser(inject('extensionDir'), { name: handle, ...options });
-  // Visiting x.com teaches Birdcall the signed-in handle; it then registers at the PeerServer.
+/** Who Birdcall's service says this browser is (the popup's account), or null. */
+export function accountOf(browser: BirdcallBrowser): Promise<{ identity: { handle: string; verified: boolean } | null; signIn: boolean } | null> {
+  return browser.evaluateInWorker(async () => ((await chrome.storage.local.get('account')).account ?? null) as never);
+}
+
+/** Waits until the service has registered this browser as `handle` and the session is online. */
+export async function waitForIdentity(browser: BirdcallBrowser, handle: string, verified: boolean): Promise<void> {
+  let last: unknown;
+  await poll(
+    async () => {
+      const account = await accountOf(browser);
+      const status = await signalStatusOf(browser);
+      last = { account, status };
+      return account?.identity?.handle === handle && account.identity.verified === verified && status === 'connected' ? true : undefined;
+    },
+    `@${handle} registered (${verified ? 'verified' : 'unverified'}) and online`,
+    { timeoutMs: 20_000, describe: () => JSON.stringify(last) },
+  );
+}
+
+/**
+ * A browser signed in to X as `handle` that has visited x.com and is registered at the e2e
+ * service, or `service` (open mode: the handle x.com shows is claimed, first come, unverified).
+ */
+export async function signIn(handle: string, options: LaunchOptions & { service?: string } = {}): Promise<Person> {
+  const { service, ...launchOptions } = options;
+  const browser = await launchBrowser(inject('extensionDir'), { name: handle, ...launchOptions });
+  // A test file with a service of its own: handles there are first come too, per service.
+  if (service) await useService(browser, service);
+  // Visiting x.com teaches Birdcall the handle; on an open service it claims it.
   await browser.openXPage('https://x.com/home', homePage(handle));
-  await poll(async () => ((await signalStatusOf(browser)) === 'connected' ? true : undefined), `${handle} online at the signaling server`, {
-    timeoutMs: 20_000,
-  });
+  await waitForIdentity(browser, handle.toLowerCase(), false);
   return { handle: handle.toLowerCase(), browser };
+}
+
+/** Points the browser's Birdcall at another service, as the options page does. */
+export async function useService(browser: BirdcallBrowser, url: string): Promise<void> {
+  const page = await browser.openExtensionPage('/options.html');
+  try {
+    await page.evaluate(async (serviceUrl: string) => {
+      await chrome.storage.local.set({ signalUrl: serviceUrl });
+      await chrome.runtime.sendMessage({ to: 'background', type: 'signal-url-changed' });
+    }, url);
+  } finally {
+    await page.close();
+  }
+}
+
+/** Clicks "Sign in with X" in the popup (the fake X approves at once) and waits for the verified handle. */
+export async function signInWithX(browser: BirdcallBrowser, expectedHandle: string): Promise<void> {
+  const popup = await browser.openExtensionPage('/popup.html');
+  try {
+    const button = await popup.waitForSelector(testid('birdcall-sign-in'), { timeout: 15_000 });
+    await button!.click();
+    await waitForIdentity(browser, expectedHandle, true);
+  } finally {
+    await popup.close();
+  }
 }
 
 /** Opens the callee's profile as the caller (the page stays open). */
