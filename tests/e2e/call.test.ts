@@ -3,7 +3,7 @@
  * notification, the call windows with real frames, the endings, and both popups' history.
  */
 import type { Page } from 'puppeteer-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import {
   acceptFromNotification,
   callFromProfile,
@@ -17,8 +17,11 @@ import {
   signIn,
   testid,
   waitForState,
+  launchBrowser,
+  sleep,
   type Person,
 } from './harness';
+import { homePage } from '../fixtures/x-pages';
 
 describe('a call from an X profile', () => {
   let alice: Person;
@@ -152,6 +155,42 @@ describe('a call from an X profile', () => {
       await aliceWindow.click(testid('birdcall-hangup'));
     } finally {
       await carol.browser.close();
+    }
+  });
+
+  it('without X sign-in everything shown about a person says "unverified", and a taken handle stays taken', async () => {
+    // Open mode: alice claimed her handle first; a second browser whose page claims alice cannot take it.
+    const impostor = await launchBrowser(inject('extensionDir'), { name: 'alice-impostor' });
+    try {
+      await impostor.openXPage('https://x.com/home', homePage('alice'));
+      const popup = await impostor.openExtensionPage('/popup.html');
+      const status = await popup.waitForSelector(`${testid('birdcall-own-status')}[data-status="id-taken"]`, { timeout: 15_000 });
+      expect(await status!.evaluate((el) => el.textContent)).toMatch(/in use elsewhere/i);
+      await sleep(3_000);
+      expect(await popup.$eval(testid('birdcall-own-status'), (el) => el.getAttribute('data-status'))).toBe('id-taken');
+      expect(await popup.$eval(testid('birdcall-account'), (el) => [el.getAttribute('data-handle'), el.getAttribute('data-verified')])).toEqual(['', 'false']);
+      await popup.close();
+
+      const mine = await alice.browser.openExtensionPage('/popup.html');
+      const account = await mine.waitForSelector(testid('birdcall-account'));
+      expect(await account!.evaluate((el) => [el.getAttribute('data-handle'), el.getAttribute('data-verified')])).toEqual(['alice', 'false']);
+      expect(await account!.evaluate((el) => el.textContent)).toMatch(/unverified/);
+      await mine.close();
+
+      // Bob calls alice: the real alice rings, unverified everywhere; the impostor hears nothing.
+      const bobWindow = await callFromProfile(bob, 'alice', 'audio');
+      await alice.browser.clickNotification(await alice.browser.waitForNotification('birdcall-incoming-'));
+      const aliceWindow = await alice.browser.waitForPage('/call.html');
+      await waitForState(aliceWindow, 'incoming', { peer: 'bob_1' });
+      for (const page of [aliceWindow, bobWindow]) {
+        expect(await page.$eval(testid('birdcall-call-state'), (el) => el.getAttribute('data-verified'))).toBe('false');
+        expect(await page.$eval(testid('birdcall-call-state'), (el) => el.textContent)).toMatch(/unverified/);
+      }
+      expect(await impostor.notifications()).toEqual([]);
+      await bobWindow.click(testid('birdcall-hangup'));
+      await waitForState(aliceWindow, 'ended');
+    } finally {
+      await impostor.close();
     }
   });
 });

@@ -23,6 +23,7 @@ import {
   testid,
   useService,
   waitForState,
+  type BirdcallBrowser,
   type Person,
   type RunningService,
 } from './harness';
@@ -43,9 +44,11 @@ const people: Person[] = [];
  * A browser whose X session (the fake X's cookie) is `xUser`, whose x.com page shows `pageHandle`,
  * pointed at the X-mode service. Not signed in to Birdcall yet.
  */
-async function xBrowser(xUser: string, pageHandle = xUser, name = xUser): Promise<Person> {
+async function xBrowser(xUser: string, pageHandle = xUser, name = xUser, beforeService?: (browser: BirdcallBrowser) => Promise<void>): Promise<Person> {
   const browser = await launchBrowser(inject('extensionDir'), { name });
-  await browser.browser.setCookie(fakeX.sessionCookie(xUser));
+  const { name: cookie, value, url } = fakeX.sessionCookie(xUser);
+  await browser.browser.setCookie({ name: cookie, value, domain: new URL(url).hostname, path: '/' });
+  await beforeService?.(browser);
   await useService(browser, service.url);
   await browser.openXPage('https://x.com/home', homePage(pageHandle));
   const person = { handle: xUser, browser };
@@ -78,6 +81,37 @@ async function popupAccount(person: Person) {
   } finally {
     await popup.close();
   }
+}
+
+/** What the offscreen document opens and sends on its WebSockets, as a network observer records it. */
+async function recordSockets(browser: BirdcallBrowser) {
+  const offscreen = await browser.offscreenPage();
+  const cdp = await offscreen.createCDPSession();
+  const urls = new Map<string, string>();
+  const sent: Array<{ url: string; payload: string }> = [];
+  cdp.on('Network.webSocketCreated', ({ requestId, url }) => urls.set(requestId, url));
+  cdp.on('Network.webSocketFrameSent', ({ requestId, response }) => sent.push({ url: urls.get(requestId) ?? '', payload: response.payloadData }));
+  await cdp.send('Network.enable');
+  return { urls: () => [...urls.values()], sent: () => sent };
+}
+
+/** Everything a socket receives until it closes or `ms` pass; `onOpen` runs first. */
+function replay(url: string, frames: (received: string[], socket: WebSocket) => void, ms = 4_000): Promise<{ received: string[]; closed: boolean }> {
+  return new Promise((resolve) => {
+    const socket = new WebSocket(url);
+    const received: string[] = [];
+    let closed = false;
+    socket.on('message', (data) => {
+      received.push(String(data));
+      frames(received, socket);
+    });
+    socket.on('error', () => undefined);
+    socket.on('close', () => (closed = true));
+    setTimeout(() => {
+      socket.terminate();
+      resolve({ received, closed });
+    }, ms);
+  });
 }
 
 const verifiedAttr = (page: Page) => page.$eval(testid('birdcall-call-state'), (el) => el.getAttribute('data-verified'));
@@ -116,5 +150,126 @@ describe('Sign in with X', () => {
     await aliceWindow.click(testid('birdcall-hangup'));
     await waitForState(bobWindow, 'ended', { reason: 'remote-hung-up' });
     await Promise.all([close(alice), close(bob)]);
+  });
+});
+
+describe('the page is never the authority', () => {
+  it("mallory, whose x.com page claims bob, stays mallory; carol's call to bob is unavailable until bob is back, then reaches bob", async () => {
+    const [mallory, carol] = await Promise.all([signedIn('mallory', 'bob'), signedIn('carol')]);
+    expect(await popupAccount(mallory)).toEqual({
+      handle: 'mallory',
+      verified: 'true',
+      signInButton: false,
+      notice: 'X shows you as @bob; Birdcall is signed in as @mallory',
+    });
+
+    const unanswered = await callFromProfile(carol, 'bob', 'audio');
+    await waitForState(unanswered, 'ended', { reason: 'unavailable' });
+    expect(await mallory.browser.notifications()).toEqual([]);
+    await unanswered.close();
+
+    const bob = await signedIn('bob');
+    const carolWindow = await callFromProfile(carol, 'bob', 'audio');
+    const bobWindow = await acceptFromNotification(bob);
+    await waitForState(carolWindow, 'connected', { peer: 'bob' });
+    await waitForState(bobWindow, 'connected', { peer: 'carol' });
+    expect(await verifiedAttr(carolWindow)).toBe('true');
+    expect(await mallory.browser.notifications()).toEqual([]);
+    expect((await accountOf(mallory.browser))?.identity).toEqual({ handle: 'mallory', verified: true });
+    await carolWindow.click(testid('birdcall-hangup'));
+    await waitForState(bobWindow, 'ended', { reason: 'remote-hung-up' });
+    await Promise.all([close(mallory), close(carol), close(bob)]);
+  });
+});
+
+describe('a recorded connection', () => {
+  it("replayed after bob has gone, bob's recorded URL, token and first frames receive nothing", async () => {
+    let recorder: Awaited<ReturnType<typeof recordSockets>> | null = null;
+    const bob = await xBrowser('bob', 'bob', 'bob-recorded', async (browser) => {
+      recorder = await recordSockets(browser);
+    });
+    await signInWithX(bob.browser, 'bob');
+    const carol = await signedIn('carol', 'carol', 'carol-2');
+    const sockets = recorder!;
+    const controlUrl = sockets.urls().find((url) => url.startsWith(service.url.replace('http', 'ws')) && url.endsWith('/control'));
+    const relayUrl = sockets.urls().find((url) => url.includes('/peerjs?') && url.includes('token='));
+    const recorded = sockets.sent().filter((frame) => frame.url === controlUrl).map((frame) => frame.payload);
+    expect(controlUrl).toBeDefined();
+    expect(relayUrl).toBeDefined();
+    expect(recorded.some((frame) => frame.includes('"hello"'))).toBe(true);
+    await close(bob);
+
+    // The recorded frames, in order, each time the service speaks; then the recorded PeerJS session.
+    const controlReplay = replay(controlUrl!, (received, socket) => {
+      if (received.length === 1) for (const frame of recorded) socket.send(frame);
+    });
+    const relayReplay = replay(relayUrl!, () => undefined);
+    const carolWindow = await callFromProfile(carol, 'bob', 'video');
+    await waitForState(carolWindow, 'ended', { reason: 'unavailable' });
+    const [control, relay] = await Promise.all([controlReplay, relayReplay]);
+    const types = control.received.map((frame) => (JSON.parse(frame) as { type: string; reason?: string }));
+    expect(types.map((t) => t.type)).toEqual(['challenge', 'refused']);
+    expect(types[1]?.reason).toBe('bad-signature');
+    expect(control.closed).toBe(true);
+    expect(relay.received.map((frame) => (JSON.parse(frame) as { type: string }).type)).not.toContain('OPEN');
+    expect(relay.received.join('')).not.toMatch(/OFFER|CANDIDATE|incoming/);
+    expect(relay.closed).toBe(true);
+    await close(carol);
+  });
+});
+
+describe('one person on two browsers', () => {
+  it('rings on both; the first accept wins and the other stops ringing and logs "answered elsewhere"', async () => {
+    const [alice, bobLaptop, bobDesktop] = await Promise.all([
+      signedIn('alice', 'alice', 'alice-2'),
+      signedIn('bob', 'bob', 'bob-laptop'),
+      signedIn('bob', 'bob', 'bob-desktop'),
+    ]);
+    const aliceWindow = await callFromProfile(alice, 'bob', 'audio');
+    await Promise.all([bobLaptop.browser.waitForNotification('birdcall-incoming-'), bobDesktop.browser.waitForNotification('birdcall-incoming-')]);
+    const desktopWindow = await acceptFromNotification(bobDesktop);
+    await waitForState(desktopWindow, 'connected', { peer: 'alice' });
+    await waitForState(aliceWindow, 'connected', { peer: 'bob' });
+    await poll(async () => ((await bobLaptop.browser.notifications()).length === 0 ? true : undefined), "the laptop's notification to go away", {
+      timeoutMs: 5_000,
+    });
+    expect((await popupRows(bobLaptop))[0]).toEqual({ handle: 'alice', direction: 'incoming', kind: 'audio', outcome: 'answered-elsewhere' });
+    await aliceWindow.click(testid('birdcall-hangup'));
+    await waitForState(desktopWindow, 'ended', { reason: 'remote-hung-up' });
+    await Promise.all([close(alice), close(bobLaptop), close(bobDesktop)]);
+  });
+});
+
+describe('a flood of rings', () => {
+  it('is limited: after three unanswered rings the caller sees "try again later" and the callee one row with a count', async () => {
+    const [carol, alice] = await Promise.all([signedIn('carol', 'carol', 'carol-3'), signedIn('alice', 'alice', 'alice-3')]);
+    for (let ring = 1; ring <= 5; ring++) {
+      const carolWindow = await callFromProfile(carol, 'alice', 'audio');
+      if (ring <= 3) {
+        await alice.browser.waitForNotification('birdcall-incoming-');
+        await carolWindow.click(testid('birdcall-hangup'));
+        await waitForState(carolWindow, 'ended', { reason: 'hung-up' });
+        await poll(async () => ((await alice.browser.notifications()).length === 0 ? true : undefined), 'the missed call to stop ringing');
+      } else {
+        await waitForState(carolWindow, 'ended', { reason: 'rate-limited' });
+        expect(await carolWindow.$eval('body', (body) => body.textContent)).toMatch(/try again later/i);
+        await sleep(500);
+        expect(await alice.browser.notifications()).toEqual([]);
+      }
+      await carolWindow.close();
+    }
+    const rows = await alice.browser.openExtensionPage('/popup.html');
+    try {
+      await rows.waitForSelector(testid('birdcall-recent-call'));
+      const shown = await rows.$$eval(testid('birdcall-recent-call'), (items) =>
+        items.map((item) => ({ handle: item.getAttribute('data-handle'), outcome: item.getAttribute('data-outcome'), count: item.getAttribute('data-count') })),
+      );
+      expect(shown).toEqual([{ handle: 'carol', outcome: 'missed', count: '3' }]);
+    } finally {
+      await rows.close();
+    }
+    const metrics = await (await fetch(`${service.url}metrics`)).text();
+    expect(metrics).toMatch(/^birdcall_rate_limited_rings_total [1-9]/m);
+    await Promise.all([close(carol), close(alice)]);
   });
 });
