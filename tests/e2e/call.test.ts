@@ -13,6 +13,8 @@ import {
   expectFramesArriving,
   poll,
   popupRows,
+  isPeerSignaling,
+  recordSockets,
   readVideo,
   signIn,
   testid,
@@ -20,6 +22,8 @@ import {
   launchBrowser,
   sleep,
   type Person,
+  type SocketFrame,
+  type SocketRecorder,
 } from './harness';
 import { homePage } from '../fixtures/x-pages';
 
@@ -191,6 +195,43 @@ describe('a call from an X profile', () => {
       await waitForState(aliceWindow, 'ended');
     } finally {
       await impostor.close();
+    }
+  });
+
+  it('before Accept no SDP, candidate or address of either side leaves; a busy callee answers with nothing peer to peer', async () => {
+    const carol = await signIn('carol_p');
+    const [aliceSockets, bobSockets, carolSockets] = await Promise.all([alice, bob, carol].map((p) => recordSockets(p.browser)));
+    const peerToPeer = /"sdp"|candidate|\b\d{1,3}(?:\.\d{1,3}){3}\b|\[?[0-9a-f]{1,4}(?::[0-9a-f]{0,4}){2,7}\]?/i;
+    const leaks = (recorder: SocketRecorder, until: number) =>
+      recorder.frames().filter((f) => f.at <= until && (isPeerSignaling(f) || peerToPeer.test(f.payload)));
+    try {
+      const aliceWindow = await callFromProfile(alice, 'bob_1', 'video');
+      await bob.browser.waitForNotification('birdcall-incoming-');
+      await sleep(1_500); // ringing: whatever would leak early has had time to
+      const acceptedAt = Date.now();
+      expect(leaks(aliceSockets, acceptedAt)).toEqual([]);
+      expect(leaks(bobSockets, acceptedAt)).toEqual([]);
+      // The recorders do see the ring itself, so an empty list above means something.
+      expect(bobSockets.frames().some((f) => f.payload.includes('"incoming"'))).toBe(true);
+
+      await acceptFromNotification(bob);
+      await waitForState(aliceWindow, 'connected');
+      // After Accept, PeerJS signaling flows through the relay, as the recorders see.
+      expect(bobSockets.frames().some((f) => isPeerSignaling(f) && f.payload.includes('"sdp"'))).toBe(true);
+
+      const busyFrom = Date.now();
+      const carolWindow = await callFromProfile(carol, 'bob_1', 'audio');
+      await waitForState(carolWindow, 'ended', { reason: 'busy' });
+      const newSince = (recorder: SocketRecorder) => recorder.frames().filter((f) => f.at >= busyFrom);
+      expect(newSince(carolSockets).filter((f) => isPeerSignaling(f) || peerToPeer.test(f.payload))).toEqual([]);
+      // Bob still trickles candidates to alice's session; none to anyone else.
+      const dst = (f: SocketFrame) => (JSON.parse(f.payload) as { dst?: string }).dst;
+      const toAlice = new Set(bobSockets.frames().filter((f) => f.at < busyFrom && f.direction === 'sent' && isPeerSignaling(f)).map(dst));
+      expect(toAlice.size).toBe(1);
+      expect(newSince(bobSockets).filter((f) => f.direction === 'sent' && isPeerSignaling(f) && !toAlice.has(dst(f)))).toEqual([]);
+      await aliceWindow.click(testid('birdcall-hangup'));
+    } finally {
+      await carol.browser.close();
     }
   });
 });

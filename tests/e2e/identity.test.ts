@@ -17,6 +17,7 @@ import {
   launchBrowser,
   poll,
   popupRows,
+  recordSockets,
   signInWithX,
   sleep,
   startXModeService,
@@ -26,6 +27,7 @@ import {
   type BirdcallBrowser,
   type Person,
   type RunningService,
+  type SocketRecorder,
 } from './harness';
 import { inject } from 'vitest';
 
@@ -81,18 +83,6 @@ async function popupAccount(person: Person) {
   } finally {
     await popup.close();
   }
-}
-
-/** What the offscreen document opens and sends on its WebSockets, as a network observer records it. */
-async function recordSockets(browser: BirdcallBrowser) {
-  const offscreen = await browser.offscreenPage();
-  const cdp = await offscreen.createCDPSession();
-  const urls = new Map<string, string>();
-  const sent: Array<{ url: string; payload: string }> = [];
-  cdp.on('Network.webSocketCreated', ({ requestId, url }) => urls.set(requestId, url));
-  cdp.on('Network.webSocketFrameSent', ({ requestId, response }) => sent.push({ url: urls.get(requestId) ?? '', payload: response.payloadData }));
-  await cdp.send('Network.enable');
-  return { urls: () => [...urls.values()], sent: () => sent };
 }
 
 /** Everything a socket receives until it closes or `ms` pass; `onOpen` runs first. */
@@ -184,7 +174,7 @@ describe('the page is never the authority', () => {
 
 describe('a recorded connection', () => {
   it("replayed after bob has gone, bob's recorded URL, token and first frames receive nothing", async () => {
-    let recorder: Awaited<ReturnType<typeof recordSockets>> | null = null;
+    let recorder: SocketRecorder | null = null;
     const bob = await xBrowser('bob', 'bob', 'bob-recorded', async (browser) => {
       recorder = await recordSockets(browser);
     });
@@ -193,7 +183,7 @@ describe('a recorded connection', () => {
     const sockets = recorder!;
     const controlUrl = sockets.urls().find((url) => url.startsWith(service.url.replace('http', 'ws')) && url.endsWith('/control'));
     const relayUrl = sockets.urls().find((url) => url.includes('/peerjs?') && url.includes('token='));
-    const recorded = sockets.sent().filter((frame) => frame.url === controlUrl).map((frame) => frame.payload);
+    const recorded = sockets.frames().filter((frame) => frame.url === controlUrl && frame.direction === 'sent').map((frame) => frame.payload);
     expect(controlUrl).toBeDefined();
     expect(relayUrl).toBeDefined();
     expect(recorded.some((frame) => frame.includes('"hello"'))).toBe(true);

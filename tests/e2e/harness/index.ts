@@ -40,3 +40,4 @@ export {
   type Person,
   type RecentCallRow,
 } from './people';
+export { isPeerSignaling, recordSockets, type SocketRecorder, type SocketFrame } from './sockets';
