@@ -2,7 +2,9 @@
  * `npm run bench`: Birdcall's call setup beside the limits (bare RTCPeerConnection, bare PeerJS)
  * in the same two browsers, the content script's cost on a synthetic X timeline, bundle sizes and
  * memory. Prints one table; writes bench/results/latest.{json,svg,md}. Measures, asserts nothing
- * about timings. BENCH_RUNS (default 20) sets the runs per timed measure; BENCH_RUNS=1 is a smoke run.
+ * about timings. Birdcall runs against the global setup's service (open mode); the baselines use a
+ * bare PeerServer the bench starts itself (Birdcall's service relays PeerJS signaling only between
+ * the two peers of an accepted call), both on 127.0.0.1. BENCH_RUNS (default 20) sets the runs per timed measure; BENCH_RUNS=1 is a smoke run.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -12,6 +14,7 @@ import { afterAll, expect, inject, it } from 'vitest';
 import { findChromium, signIn } from '../tests/e2e/harness';
 import { acceptSteps, clickSteps, peerjsCallSteps, type Step } from './lib/breakdown';
 import { startBaselineServer } from './lib/baseline-server';
+import { startPeerServer } from './lib/peer-server';
 import { birdcallRun, openBaselines, peerCallRun, peerDataRun, prepareCall, rtcRun, type BirdcallRun } from './lib/calls';
 import { cellTemplates, launchWithoutBirdcall, surfacePages, surfaceToButtons, timelinePages, timelinePass, VIEWER, type PassCost } from './lib/content-cost';
 import { sampleMemory, type MemorySample } from './lib/memory';
@@ -39,7 +42,7 @@ const medianOf = (samples: MemorySample[], key: keyof MemorySample) => round(med
 it('measures call setup, content script cost, sizes and memory', async () => {
   const started = Date.now();
   const extensionDir = inject('extensionDir');
-  const signalUrl = inject('signalUrl');
+  const serviceUrl = inject('signalUrl');
 
   // Sizes.
   const sizes = measureSizes(extensionDir);
@@ -49,7 +52,9 @@ it('measures call setup, content script cost, sizes and memory', async () => {
   cleanups.push(() => alice.browser.close(), () => bob.browser.close());
   const server = await startBaselineServer();
   cleanups.push(() => server.close());
-  const [baselines, setup] = await Promise.all([openBaselines(alice, bob, server, signalUrl), prepareCall(alice, bob)]);
+  const peerServer = await startPeerServer();
+  cleanups.push(() => peerServer.close());
+  const [baselines, setup] = await Promise.all([openBaselines(alice, bob, server, peerServer.url), prepareCall(alice, bob)]);
   const idle: MemorySample[] = [];
   for (let i = 0; i < 3; i++) idle.push(await sampleMemory(alice.browser));
   log(`browsers ready after ${Date.now() - started} ms; ${RUNS} runs per measure`);
@@ -63,7 +68,7 @@ it('measures call setup, content script cost, sizes and memory', async () => {
     const r1 = await rtcRun(baselines, run);
     const r2 = await peerDataRun(baselines, run);
     const r3 = await peerCallRun(baselines, run);
-    const r4 = await birdcallRun(setup, { acceptDelayMs: ACCEPT_DELAY_MS, sampleMemory: true });
+    const r4 = await birdcallRun(setup, { acceptDelayMs: ACCEPT_DELAY_MS, sampleMemory: true, log });
     if (run === 0) continue;
     rtc.push(r1);
     peerData.push(r2);
@@ -71,8 +76,11 @@ it('measures call setup, content script cost, sizes and memory', async () => {
     birdcall.push(r4);
   }
   log(`calls done after ${Date.now() - started} ms`);
+  const rings = { rung: setup.pacer.rung, limitPerMinute: setup.pacer.limit, pacingWaits: setup.pacer.waits, pacingWaitMs: round(setup.pacer.waitedMs, 0), ...(await serviceRingCounts(serviceUrl)) };
+  log(`rings: ${JSON.stringify(rings)}`);
   await Promise.all([alice.browser.close(), bob.browser.close()]);
   await server.close();
+  await peerServer.close();
 
   // Content script cost: a browser with Birdcall and one without, alternating passes.
   const [withBirdcall, without] = await Promise.all([signIn(VIEWER), launchWithoutBirdcall()]);
@@ -200,6 +208,7 @@ it('measures call setup, content script cost, sizes and memory', async () => {
   const results = {
     generatedAt: new Date().toISOString(),
     environment: { chromium: findChromium(), node: process.version, cpus: cpus().length, runs: RUNS, acceptDelayMs: ACCEPT_DELAY_MS },
+    rings,
     clickToNotification,
     acceptToFirstFrame,
     acceptToFirstFrameCaller,
@@ -264,10 +273,18 @@ it('measures call setup, content script cost, sizes and memory', async () => {
         { label: 'header row -> call buttons', values: results.raw.headerToButtons },
       ],
       'Birdcall call setup and content script, beside the baselines',
-      `${RUNS} runs each, two headless Chromium on loopback, local PeerServer · ${results.generatedAt.slice(0, 10)}`,
+      `${RUNS} runs each, two headless Chromium on loopback; Birdcall's service (open mode), bare PeerServer for baselines · ${results.generatedAt.slice(0, 10)}`,
     ),
   );
   writeFileSync(join(RESULTS, 'latest.md'), `${markdownTable(rows)}\n`);
   log(`wrote ${join(RESULTS, 'latest.json')}, latest.svg, latest.md; wall ${wallMs} ms`);
   expect(birdcall.length).toBe(RUNS);
+  expect(rings.rateLimited).toBe(0);
 });
+
+/** Rings the service counted (accepted past the limits, refused by them), from its /metrics. */
+async function serviceRingCounts(serviceUrl: string): Promise<{ serviceRings: number; rateLimited: number }> {
+  const text = await (await fetch(new URL('metrics', serviceUrl))).text();
+  const counter = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1] ?? NaN);
+  return { serviceRings: counter('birdcall_rings_total'), rateLimited: counter('birdcall_rate_limited_rings_total') };
+}

@@ -1,6 +1,7 @@
 /**
  * `npm run bench`: one test file that measures (it asserts nothing about timings), with the e2e
- * project's global setup (a local PeerServer and a build of the extension pointed at it).
+ * project's global setup (Birdcall's service in open mode and a build of the extension pointed at
+ * it). The baselines' bare PeerServer is started by the bench itself (lib/peer-server.ts).
  * Not part of `npm test`: the root config's projects do not include bench/.
  */
 import { fileURLToPath } from 'node:url';

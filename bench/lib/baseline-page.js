@@ -1,12 +1,16 @@
 /*
  * The baseline page (served by baseline-server.ts, one per browser): a bare RTCPeerConnection
- * pair signaled over the bench's WebSocket relay, and a bare PeerJS page-to-page call through the
- * same PeerServer Birdcall uses. Driven from Node through window.bench; times are epoch ms.
+ * pair signaled over the bench's WebSocket relay, and a bare PeerJS page-to-page call through a
+ * bare PeerServer the bench starts on 127.0.0.1. Driven from Node through window.bench; times are
+ * epoch ms. No ICE servers anywhere (host candidates on loopback only), as Birdcall's service gives
+ * its Peers none in the bench.
  */
 (function () {
   var now = function () {
     return performance.timeOrigin + performance.now();
   };
+  /** No STUN/TURN: PeerJS's defaults name public servers (Google's STUN, PeerJS's TURN). */
+  var RTC_CONFIG = { iceServers: [] };
   var state = { me: '', relay: null, local: null, peer: null, pcs: {}, results: {} };
   var load = function (src) {
     return new Promise(function (resolve, reject) {
@@ -33,7 +37,7 @@
 
   /** One side of a bare RTCPeerConnection; `remoteSet` gates ICE candidates until the remote description is in. */
   function newPc(run, to) {
-    var pc = new RTCPeerConnection();
+    var pc = new RTCPeerConnection(RTC_CONFIG);
     var entry = { pc: pc, remoteSet: deferred(), frame: deferred() };
     state.pcs[run] = entry;
     state.local.getTracks().forEach(function (track) {
@@ -98,8 +102,8 @@
         state.relay.onopen = resolve;
         state.relay.onerror = reject;
       });
-      // PeerJS's defaults (Google STUN, PeerJS TURN), as Birdcall uses them.
-      var peer = new window.Peer(options.peerId, Object.assign({ debug: 1 }, options.server));
+      // The bare PeerServer on loopback, and no ICE servers instead of PeerJS's public defaults.
+      var peer = new window.Peer(options.peerId, Object.assign({ debug: 1 }, options.server, { config: RTC_CONFIG }));
       state.peer = peer;
       peer.on('connection', function (connection) {
         connection.on('data', function (data) {

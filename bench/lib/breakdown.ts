@@ -18,15 +18,21 @@ function steps<R>(runs: R[], defs: Array<[string, StepFn<R>]>): Step[] {
   return defs.map(([step, fn]) => ({ step, timing: timing(runs.map(fn)) }));
 }
 
-/** click -> notification, caller then callee. */
+/**
+ * click -> notification, caller then callee: the content script asks the background, which writes
+ * the call state and tells the offscreen document to dial; the offscreen document sends `ring` on
+ * its control socket; the service sends `incoming` to the callee's control socket; the callee's
+ * offscreen document checks the caller's certificate and reports to its background, which writes
+ * the state and shows the notification. Nothing peer to peer before Accept.
+ */
 export function clickSteps(runs: BirdcallRun[]): Step[] {
   const m = (r: BirdcallRun) => {
     const caller = r.marks.caller;
     const callee = r.marks.callee;
     const placeCall = first(caller.worker, 'sw:msg:place-call', r.clickAt);
     const dial = first(caller.offscreen, 'offscreen:cmd:dial', r.clickAt);
-    const offerOut = first(caller.offscreen, 'ws:out:OFFER:data', r.clickAt);
-    const offerIn = first(callee.offscreen, 'data:setRemoteDescription:offer', r.clickAt);
+    const ringOut = first(caller.offscreen, 'ctl:out:ring', r.clickAt);
+    const incomingIn = first(callee.offscreen, 'ctl:in:incoming', r.clickAt);
     const incoming = first(callee.worker, 'sw:msg:incoming', r.clickAt);
     const notifyStart = first(callee.worker, 'sw:notification:start', r.clickAt);
     const shown = first(callee.worker, 'sw:notification:end', r.clickAt);
@@ -34,34 +40,37 @@ export function clickSteps(runs: BirdcallRun[]): Step[] {
     const windowEnd = first(caller.worker, 'sw:window-create:end', r.clickAt);
     const gumStart = first(caller.offscreen, 'gum:start', r.clickAt);
     const gumEnd = first(caller.offscreen, 'gum:end', r.clickAt);
-    return { placeCall, dial, offerOut, offerIn, incoming, notifyStart, shown, windowStart, windowEnd, gumStart, gumEnd };
+    return { placeCall, dial, ringOut, incomingIn, incoming, notifyStart, shown, windowStart, windowEnd, gumStart, gumEnd };
   };
   return steps(runs, [
     ['click -> background has place-call (content script hop)', (r) => m(r).placeCall - r.clickAt],
     ['background -> offscreen has dial (state write + message hop)', (r) => m(r).dial - m(r).placeCall],
-    ['dial -> data offer sent to PeerServer (PeerJS connect)', (r) => m(r).offerOut - m(r).dial],
-    ['offer sent -> callee applies offer (server relay)', (r) => m(r).offerIn - m(r).offerOut],
-    ['callee offer -> callee background has incoming', (r) => m(r).incoming - m(r).offerIn],
-    ['incoming -> notifications.create called (state write)', (r) => m(r).notifyStart - m(r).incoming],
+    ['dial -> ring sent on the control socket', (r) => m(r).ringOut - m(r).dial],
+    ['ring sent -> callee has incoming (service)', (r) => m(r).incomingIn - m(r).ringOut],
+    ['incoming -> callee background has it (certificate check + hop)', (r) => m(r).incoming - m(r).incomingIn],
+    ['background incoming -> notifications.create called (state write)', (r) => m(r).notifyStart - m(r).incoming],
     ['notifications.create -> shown', (r) => m(r).shown - m(r).notifyStart],
     ['(parallel) caller windows.create', (r) => m(r).windowEnd - m(r).windowStart],
     ['(parallel) caller getUserMedia at dial', (r) => m(r).gumEnd - m(r).gumStart],
   ]);
 }
 
-/** The media half of a bare PeerJS call (a MediaConnection of its own). */
+/** The media half of a PeerJS call (Birdcall's or the bare one): one MediaConnection. */
 function mediaSteps(offerer: Mark[], answerer: Mark[], after: number) {
   const offerOut = first(offerer, 'ws:out:OFFER:media', after);
+  const offerIn = first(answerer, 'ws:in:OFFER:media', after);
   const answerOut = first(answerer, 'ws:out:ANSWER:media', after);
   const answerIn = first(offerer, 'media:setRemoteDescription:answer', after);
   const offererConnected = first(offerer, 'media:connected', after);
   const answererConnected = first(answerer, 'media:connected', after);
-  return { offerOut, answerOut, answerIn, offererConnected, answererConnected };
+  return { offerOut, offerIn, answerOut, answerIn, offererConnected, answererConnected };
 }
 
 /**
- * accept -> frames for Birdcall: with its accept the callee offers audio/video on the control
- * connection (already connected), the caller answers over it; the callee's camera joins when open.
+ * accept -> frames for Birdcall: the callee's offscreen document sends `accept` on its control
+ * socket and opens its camera; the service sends `connect` (the other's session peer id) to both;
+ * the caller checks the certificate and places the PeerJS call (its camera is open since the dial);
+ * the callee answers that call once its own `connect` and camera are in; then ICE/DTLS and frames.
  */
 export function acceptSteps(runs: BirdcallRun[]): Step[] {
   const m = (r: BirdcallRun) => {
@@ -69,24 +78,28 @@ export function acceptSteps(runs: BirdcallRun[]): Step[] {
     const caller = r.marks.caller.offscreen;
     const after = r.acceptAt;
     return {
-      command: first(callee, 'offscreen:cmd:accept', after),
-      offerSet: first(callee, 'data:setLocalDescription:offer', after),
-      offerIn: first(caller, 'data:setRemoteDescription:offer', after),
-      answerSet: first(caller, 'data:setLocalDescription:answer', after),
-      answerIn: first(callee, 'data:setRemoteDescription:answer', after),
+      acceptOut: first(callee, 'ctl:out:accept', after),
+      connectIn: first(caller, 'ctl:in:connect', after),
+      calleeConnectIn: first(callee, 'ctl:in:connect', after),
       gumStart: first(callee, 'gum:start', after),
       gumEnd: first(callee, 'gum:end', after),
+      ...mediaSteps(caller, callee, after),
     };
   };
   return steps(runs, [
-    ['accept -> callee offscreen has accept (state write + hop)', (r) => m(r).command - r.acceptAt],
-    ['accept -> media offer made (renegotiation)', (r) => m(r).offerSet - m(r).command],
-    ['offer -> caller applies it (over the open channel)', (r) => m(r).offerIn - m(r).offerSet],
-    ['caller applies offer -> answer made', (r) => m(r).answerSet - m(r).offerIn],
-    ['answer -> callee applies it (over the open channel)', (r) => m(r).answerIn - m(r).answerSet],
-    ['answer applied -> first frame at callee', (r) => r.calleeFrameAt - m(r).answerIn],
+    // Not split at the offscreen document's accept command: Birdcall's listener sends `accept`
+    // before the bench's listener (added later) marks the command.
+    ['accept -> accept sent on the control socket (state write + hop)', (r) => m(r).acceptOut - r.acceptAt],
+    ['accept sent -> caller has connect (service)', (r) => m(r).connectIn - m(r).acceptOut],
+    ['caller connect -> media offer sent (certificate check + call())', (r) => m(r).offerOut - m(r).connectIn],
+    ['media offer sent -> callee has it (service relay)', (r) => m(r).offerIn - m(r).offerOut],
+    ['callee has offer -> answer sent (waits for camera + connect)', (r) => m(r).answerOut - m(r).offerIn],
+    ['answer sent -> caller applies answer (relay)', (r) => m(r).answerIn - m(r).answerOut],
+    ['answer applied -> caller media connected (ICE + DTLS)', (r) => m(r).offererConnected - m(r).answerIn],
+    ['caller connected -> first frame at caller', (r) => r.callerFrameAt - m(r).offererConnected],
+    ['callee connected -> first frame at callee', (r) => r.calleeFrameAt - m(r).answererConnected],
     ['(parallel) callee getUserMedia, only after accept', (r) => m(r).gumEnd - m(r).gumStart],
-    ['callee camera open -> first frame at caller', (r) => r.callerFrameAt - m(r).gumEnd],
+    ['(parallel) accept sent -> callee has connect (service)', (r) => m(r).calleeConnectIn - m(r).acceptOut],
   ]);
 }
 
@@ -102,7 +115,8 @@ export function peerjsCallSteps(runs: PeerCallRunMarks[]): Step[] {
   const m = (r: PeerCallRunMarks) => mediaSteps(r.marks.a, r.marks.b, r.t0);
   return steps(runs, [
     ['call() -> media offer sent', (r) => m(r).offerOut - r.t0],
-    ['media offer sent -> answer sent (relay + answer)', (r) => m(r).answerOut - m(r).offerOut],
+    ['media offer sent -> callee has it (relay)', (r) => m(r).offerIn - m(r).offerOut],
+    ['callee has offer -> answer sent (answer)', (r) => m(r).answerOut - m(r).offerIn],
     ['answer sent -> caller applies answer (relay)', (r) => m(r).answerIn - m(r).answerOut],
     ['answer applied -> caller media connected (ICE + DTLS)', (r) => m(r).offererConnected - m(r).answerIn],
     ['caller connected -> first frame at caller', (r) => r.callerAt - m(r).offererConnected],

@@ -1,16 +1,18 @@
 /**
  * Call setup between two browsers: Birdcall from the profile button through the notification to
- * frames, and the two baselines (bare RTCPeerConnection over a WebSocket relay; bare PeerJS through
- * the same PeerServer) in pages of the same two browsers, interleaved run by run.
+ * frames (ringing over the control sockets to Birdcall's service, media over PeerJS relayed by it),
+ * and the two baselines (bare RTCPeerConnection over the bench's WebSocket relay; bare PeerJS
+ * through a bare PeerServer the bench starts, since Birdcall's service relays PeerJS signaling only
+ * within an accepted call) in pages of the same two browsers, interleaved run by run.
  */
 import type { Page } from 'puppeteer-core';
 import { clickDeep, openProfile, poll, sleep, testid, waitForState, type ExtensionChrome, type Person } from '../../tests/e2e/harness';
 import { parseSignalUrl } from '../../lib/signal-config';
+import { RING_LIMITS } from '../../server/ringing/rate-limits';
 import { FIRST_FRAME, INSTRUMENT, type BaselineServer } from './baseline-server';
 import { sampleMemory, type MemorySample } from './memory';
 
 declare const chrome: ExtensionChrome; // evaluated in the service worker
-
 
 export interface Mark {
   name: string;
@@ -52,6 +54,40 @@ export interface BirdcallSetup {
   caller: Person;
   callee: Person;
   profile: Page;
+  pacer: RingPacer;
+}
+
+/**
+ * Keeps the bench's rings within the service's ring limits (RING_LIMITS: per caller and per
+ * callee over a sliding window; the per-pair limit does not apply, every ring is answered). With
+ * one caller and one callee the tighter of the two binds; before a ring that would exceed it, waits
+ * until the oldest ring in the window has left it (plus a margin: the service stamps a ring a little
+ * after the click).
+ */
+export class RingPacer {
+  readonly limit = Math.min(RING_LIMITS.perCaller, RING_LIMITS.perCallee);
+  private readonly rings: number[] = [];
+  rung = 0;
+  waitedMs = 0;
+  waits = 0;
+
+  async beforeRing(log?: (text: string) => void): Promise<void> {
+    const marginMs = 1_500;
+    const recent = () => this.rings.filter((t) => Date.now() - t < RING_LIMITS.windowMs + marginMs);
+    let inWindow = recent();
+    if (inWindow.length >= this.limit) {
+      const waitMs = inWindow[inWindow.length - this.limit]! + RING_LIMITS.windowMs + marginMs - Date.now();
+      if (waitMs > 0) {
+        log?.(`${inWindow.length} rings in the last ${RING_LIMITS.windowMs / 1000} s (service limit ${this.limit}): waiting ${Math.round(waitMs)} ms`);
+        this.waits++;
+        this.waitedMs += waitMs;
+        await sleep(waitMs);
+      }
+      inWindow = recent();
+    }
+    this.rings.splice(0, this.rings.length, ...inWindow, Date.now());
+    this.rung++;
+  }
 }
 
 /** The caller's tab on the callee's X profile, with a capture listener stamping trusted clicks. */
@@ -60,17 +96,7 @@ export async function prepareCall(caller: Person, callee: Person): Promise<Birdc
   await profile.evaluate(`document.addEventListener('click', (e) => { if (e.isTrusted) window.__benchClickAt = performance.timeOrigin + e.timeStamp; }, true)`);
   await profile.waitForSelector(`>>> ${testid('birdcall-call-video')}`, { timeout: 15_000 });
   await Promise.all([instrument(caller), instrument(callee)]);
-  // instrument.js sees PeerJS's socket only from its next send (a heartbeat every 5 s).
-  await Promise.all(
-    [caller, callee].map(async (person) => {
-      const page = await person.browser.offscreenPage();
-      await poll(async () => ((await page.evaluate('globalThis.__bench.socketHooked === true')) ? true : undefined), 'the PeerJS socket hook', {
-        timeoutMs: 12_000,
-        intervalMs: 250,
-      });
-    }),
-  );
-  return { caller, callee, profile };
+  return { caller, callee, profile, pacer: new RingPacer() };
 }
 
 /** First contentful paint of the call window (epoch ms), or when it was read if none is recorded. */
@@ -91,8 +117,12 @@ async function paintedAt(page: Page): Promise<number> {
  * accept it after `acceptDelayMs` (a person's reaction; lets both sides settle), wait for the
  * first decoded remote frame in both offscreen documents, hang up, close both call windows.
  */
-export async function birdcallRun(setup: BirdcallSetup, options: { acceptDelayMs: number; sampleMemory: boolean }): Promise<BirdcallRun> {
+export async function birdcallRun(
+  setup: BirdcallSetup,
+  options: { acceptDelayMs: number; sampleMemory: boolean; log?: (text: string) => void },
+): Promise<BirdcallRun> {
   const { caller, callee, profile } = setup;
+  await setup.pacer.beforeRing(options.log);
   await Promise.all([takeMarks(caller), takeMarks(callee)]);
   await profile.evaluate('window.__benchClickAt = undefined');
   await clickDeep(profile, testid('birdcall-call-video'));
@@ -111,7 +141,15 @@ export async function birdcallRun(setup: BirdcallSetup, options: { acceptDelayMs
         intervalMs: 20,
       }),
     ),
-  );
+  ).catch(async (error: unknown) => {
+    // What each side got to, ms after Accept, to tell where the call stopped.
+    const marks = { caller: await takeMarks(caller), callee: await takeMarks(callee) };
+    const rel = (list: Mark[]) => list.map((m) => `${Math.round(m.at - acceptAt)} ${m.name}`).join(', ');
+    throw new Error(
+      `${String(error)}\ncaller offscreen: ${rel(marks.caller.offscreen)}\ncaller worker: ${rel(marks.caller.worker)}\n` +
+        `callee offscreen: ${rel(marks.callee.offscreen)}\ncallee worker: ${rel(marks.callee.worker)}`,
+    );
+  });
   const calleeWindow = await callee.browser.waitForPage('/call.html');
   const callWindowAt = await paintedAt(callerWindow);
   const clickAt = (await profile.evaluate('window.__benchClickAt')) as number;
@@ -123,7 +161,8 @@ export async function birdcallRun(setup: BirdcallSetup, options: { acceptDelayMs
   const marks = { caller: await takeMarks(caller), callee: await takeMarks(callee) };
   await Promise.all([callerWindow.close(), calleeWindow.close()]);
   const notificationAt = marks.callee.worker.find((m) => m.name === 'sw:notification:end')?.at ?? NaN;
-  // Let the control channels close (Birdcall closes them 1 s after the end).
+  // Let both sides and the service finish the call (media torn down, the service's hangup done)
+  // before the next measure.
   await sleep(1_100);
   return {
     clickAt,
@@ -137,7 +176,7 @@ export async function birdcallRun(setup: BirdcallSetup, options: { acceptDelayMs
   };
 }
 
-/** The baseline page in each browser, ready: camera, relay, an open PeerJS Peer on the PeerServer. */
+/** The baseline page in each browser, ready: camera, relay, an open PeerJS Peer on the bare PeerServer. */
 export interface Baselines {
   a: Page;
   b: Page;
@@ -145,9 +184,14 @@ export interface Baselines {
   bPeerId: string;
 }
 
-export async function openBaselines(caller: Person, callee: Person, server: BaselineServer, signalUrl: string): Promise<Baselines> {
-  const parsed = parseSignalUrl(signalUrl);
+/**
+ * `peerServerUrl`: the bare PeerServer the bench started (bench/lib/peer-server.ts), never Birdcall's
+ * service. Loopback only: the PeerServer and the relay on 127.0.0.1, no ICE servers (host candidates).
+ */
+export async function openBaselines(caller: Person, callee: Person, server: BaselineServer, peerServerUrl: string): Promise<Baselines> {
+  const parsed = parseSignalUrl(peerServerUrl);
   if (!parsed.ok) throw new Error(parsed.error);
+  if (parsed.server.host !== '127.0.0.1') throw new Error(`the baselines' PeerServer must be on loopback, not ${peerServerUrl}`);
   const suffix = Math.random().toString(36).slice(2, 8);
   const open = async (person: Person, name: string) => {
     const page = await person.browser.browser.newPage();

@@ -113,32 +113,43 @@ globalThis.benchInstrumentDocument = function benchInstrumentDocument() {
     mark((kinds.get(pc) || 'media') + ':track:' + event.track.kind);
   });
 
-  // PeerJS's socket to the PeerServer: OFFER/ANSWER out and in. The socket existed before this
-  // ran, so the incoming side is hooked on the first send (PeerJS sends a heartbeat every 5 s).
-  var hooked = new WeakSet();
-  var send = WebSocket.prototype.send;
+  // WebSockets: Birdcall's control socket to its service (ring, incoming, accept, connect...;
+  // marked "ctl:<out|in>:<type>") and PeerJS's socket to the relay (OFFER/ANSWER, marked
+  // "ws:<out|in>:<OFFER|ANSWER>:<media|data>"). Outgoing frames through WebSocket.prototype.send;
+  // incoming ones when their handler reads MessageEvent.data (so sockets opened before this ran
+  // are seen at once), stamped with the event's own time.
   var describe = function (data) {
+    if (typeof data !== 'string') return null;
     try {
       var message = JSON.parse(data);
-      if (message.type !== 'OFFER' && message.type !== 'ANSWER') return null;
-      return message.type + ':' + ((message.payload && message.payload.type) || '?');
+      if (message.type === 'OFFER' || message.type === 'ANSWER') return 'ws:{dir}:' + message.type + ':' + ((message.payload && message.payload.type) || '?');
+      if (message.v === 1 && typeof message.type === 'string' && message.type !== 'ping' && message.type !== 'pong') return 'ctl:{dir}:' + message.type;
+      return null;
     } catch (error) {
       return null;
     }
   };
+  var send = WebSocket.prototype.send;
   WebSocket.prototype.send = function (data) {
-    if (!hooked.has(this)) {
-      hooked.add(this);
-      bench.socketHooked = true;
-      this.addEventListener('message', function (event) {
-        var what = describe(event.data);
-        if (what) mark('ws:in:' + what);
-      });
-    }
     var what = describe(data);
-    if (what) mark('ws:out:' + what);
+    if (what) mark(what.replace('{dir}', 'out'));
     return send.apply(this, arguments);
   };
+  var dataDescriptor = Object.getOwnPropertyDescriptor(MessageEvent.prototype, 'data');
+  var seenEvents = new WeakSet();
+  Object.defineProperty(MessageEvent.prototype, 'data', {
+    configurable: true,
+    enumerable: dataDescriptor.enumerable,
+    get: function () {
+      var data = dataDescriptor.get.call(this);
+      if (!seenEvents.has(this) && this.target instanceof WebSocket) {
+        seenEvents.add(this);
+        var what = describe(data);
+        if (what) bench.events.push({ name: what.replace('{dir}', 'in'), at: performance.timeOrigin + this.timeStamp });
+      }
+      return data;
+    },
+  });
 
   // The streams Birdcall publishes: the first decoded frame of each new remote video track.
   var seen = new WeakSet();

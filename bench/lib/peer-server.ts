@@ -1,6 +1,7 @@
 /**
- * Runs scripts/signal-server.mjs (the same server `npm run signal` starts) in a child process on a
- * free port. A child process rather than an in-process PeerServer because `peer` keeps
+ * The bench's bare PeerServer for the PeerJS baselines (Birdcall's own service relays PeerJS
+ * signaling only within an accepted call): runs ./peerjs-server.mjs in a child process on a free
+ * port of 127.0.0.1. A child process rather than an in-process PeerServer because `peer` keeps
  * housekeeping timers that cannot be stopped, which would keep the test runner alive; killing the
  * child ends them, and tests can also kill the server to see how Birdcall copes.
  */
@@ -10,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 export const SIGNAL_SCRIPT = fileURLToPath(new URL('./peerjs-server.mjs', import.meta.url));
 
 export interface RunningPeerServer {
-  /** e.g. "http://127.0.0.1:41234/", what BIRDCALL_SIGNAL_URL wants. */
+  /** e.g. "http://127.0.0.1:41234/", in the form parseSignalUrl reads. */
   url: string;
   port: number;
   /** The server's recent output (connects/leaves), for failure messages. */

@@ -1,15 +1,11 @@
 #!/usr/bin/env node
 /**
- * A local PeerJS signaling server for Birdcall (`npm run signal`).
+ * A bare PeerJS signaling server (the `peer` package), for the bench's PeerJS baselines only:
+ * Birdcall itself uses its own service (server/, `npm run signal`).
  *
- *   npm run signal                          # http://127.0.0.1:9000/
- *   npm run signal -- --port 9100 --host 0.0.0.0
- *   PORT=9100 HOST=0.0.0.0 npm run signal
+ *   node bench/lib/peerjs-server.mjs --port 0     # prints BIRDCALL_SIGNAL_URL=http://127.0.0.1:<port>/
  *
- * Build the extension against it with BIRDCALL_SIGNAL_URL=<the printed URL> npm run build, or
- * enter the URL on Birdcall's options page. `--port 0` picks a free port; the e2e harness
- * (tests/e2e/harness/peer-server.ts) runs this script that way and reads the
- * `BIRDCALL_SIGNAL_URL=` line it prints.
+ * bench/lib/peer-server.ts runs this script that way and reads the `BIRDCALL_SIGNAL_URL=` line.
  *
  * Why not `PeerServer()` from `peer`: it creates and listens on its own http.Server without handing
  * it out, so "port already in use" becomes an uncaught exception. This does what PeerServer does
@@ -24,7 +20,7 @@ import { ExpressPeerServer } from 'peer';
 const requireFromPeer = createRequire(import.meta.resolve('peer'));
 const express = requireFromPeer('express');
 
-const USAGE = `Usage: npm run signal -- [--port <port>] [--host <host>] [--quiet]
+const USAGE = `Usage: node bench/lib/peerjs-server.mjs [--port <port>] [--host <host>] [--quiet]
 
   --port, -p   port to listen on (default: $PORT or 9000; 0 picks a free port)
   --host       address to bind (default: $HOST or 127.0.0.1; 0.0.0.0 to accept other machines)
@@ -100,7 +96,7 @@ server.listen(port, host, () => {
   const wildcard = host === '0.0.0.0' || host === '::';
   const urlHost = wildcard ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
   const url = `http://${urlHost}:${actualPort}/`;
-  console.log(`Birdcall signaling server (PeerJS) listening on ${host}:${actualPort}`);
+  console.log(`Bench PeerServer (bare PeerJS, baselines only) listening on ${host}:${actualPort}`);
   console.log(`BIRDCALL_SIGNAL_URL=${url}`);
   if (wildcard) {
     console.log(`Listening on all interfaces: other machines use http://<this machine's name or IP>:${actualPort}/`);
