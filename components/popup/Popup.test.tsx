@@ -181,6 +181,19 @@ describe('popup status', () => {
     expect(notice(page)).toBeNull();
   });
 
+  it('offers signing in with X again from the notice (renamed on X), never in open mode', async () => {
+    const inbox = backgroundInbox();
+    await account.setValue({ identity: { handle: 'alice' as Handle, verified: true }, signIn: true });
+    await pageHandle.setValue('alice_new' as Handle);
+    const page = await mount(<Popup />);
+    await click(byTestId(page, 'birdcall-sign-in-again'));
+    expect(inbox).toContainEqual({ to: 'background', type: 'sign-in' });
+    await account.setValue({ identity: { handle: 'alice' as Handle, verified: false }, signIn: false });
+    await settle();
+    expect(notice(page)?.textContent).toBe('X shows you as @alice_new; Birdcall is signed in as @alice');
+    expect(page.querySelector('[data-testid="birdcall-sign-in-again"]')).toBeNull();
+  });
+
   it('has no notice without an identity, whatever x.com shows', async () => {
     await account.setValue({ identity: null, signIn: true });
     await pageHandle.setValue('bob' as Handle);

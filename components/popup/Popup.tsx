@@ -63,9 +63,17 @@ function OwnStatus({ vm }: { vm: PopupViewModel }) {
         </button>
       )}
       {mismatch && identity && (
-        <p class="notice" data-testid="birdcall-identity-notice" role="status">
-          X shows you as @{mismatch}; Birdcall is signed in as @{identity.handle}
-        </p>
+        <div class="notice" role="status">
+          <p data-testid="birdcall-identity-notice">
+            X shows you as @{mismatch}; Birdcall is signed in as @{identity.handle}
+          </p>
+          {/* Renamed on X, or another X account: only X can say so, never the page. */}
+          {account?.signIn && (
+            <button type="button" class="pill" data-testid="birdcall-sign-in-again" onClick={vm.signIn}>
+              Sign in with X again
+            </button>
+          )}
+        </div>
       )}
       {signInError && (
         <p class="popup-error" data-testid="birdcall-sign-in-error" role="alert">

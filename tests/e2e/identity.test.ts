@@ -23,6 +23,7 @@ import {
   startXModeService,
   testid,
   useService,
+  waitForIdentity,
   waitForState,
   type BirdcallBrowser,
   type Person,
@@ -36,6 +37,7 @@ const USERS = [
   { id: '1002', username: 'bob' },
   { id: '1003', username: 'mallory' },
   { id: '1004', username: 'carol' },
+  { id: '1005', username: 'dana' },
 ];
 
 let fakeX: FakeX;
@@ -261,5 +263,30 @@ describe('a flood of rings', () => {
     const metrics = await (await fetch(`${service.url}metrics`)).text();
     expect(metrics).toMatch(/^birdcall_rate_limited_rings_total [1-9]/m);
     await Promise.all([close(carol), close(alice)]);
+  });
+});
+
+describe('renamed on X', () => {
+  it('the binding follows the X user id: after signing in again the new handle rings and the old one reaches nobody', async () => {
+    const [dana, carol] = await Promise.all([signedIn('dana'), signedIn('carol', 'carol', 'carol-4')]);
+    fakeX.rename('1005', 'dana_r');
+    // X's page now shows the new name: Birdcall notices and offers to sign in again, and changes nothing by itself.
+    await dana.browser.openXPage('https://x.com/home', homePage('dana_r'));
+    const popup = await dana.browser.openExtensionPage('/popup.html');
+    const again = await popup.waitForSelector(testid('birdcall-sign-in-again'), { timeout: 10_000 });
+    expect(await popup.$eval(testid('birdcall-identity-notice'), (el) => el.textContent)).toBe('X shows you as @dana_r; Birdcall is signed in as @dana');
+    expect((await accountOf(dana.browser))?.identity).toEqual({ handle: 'dana', verified: true });
+    await again!.click();
+    await waitForIdentity(dana.browser, 'dana_r', true);
+    await popup.close();
+
+    const old = await callFromProfile(carol, 'dana', 'audio');
+    await waitForState(old, 'ended', { reason: 'unavailable' });
+    expect(await dana.browser.notifications()).toEqual([]);
+    await old.close();
+    const renamed = await callFromProfile(carol, 'dana_r', 'audio');
+    await dana.browser.waitForNotification('birdcall-incoming-');
+    await renamed.click(testid('birdcall-hangup'));
+    await Promise.all([close(dana), close(carol)]);
   });
 });
