@@ -279,9 +279,10 @@ describe('ServiceLink reconnects', () => {
     expect(t.link.current).toBeNull();
     expect(t.link.send({ v: 1, type: 'ping' })).toBe(false);
     expect(t.sockets).toHaveLength(1);
-    await vi.advanceTimersByTimeAsync(499);
+    // 500 ms, jittered by ±20%.
+    await vi.advanceTimersByTimeAsync(399);
     expect(t.sockets).toHaveLength(1);
-    await vi.advanceTimersByTimeAsync(1);
+    await vi.advanceTimersByTimeAsync(201);
     expect(t.sockets).toHaveLength(2);
     expect(t.socket()).not.toBe(first);
 
@@ -301,13 +302,20 @@ describe('ServiceLink reconnects', () => {
     const t = setup();
     t.link.configure(config);
     t.socket().drop();
-    await vi.advanceTimersByTimeAsync(500);
+    await vi.advanceTimersByTimeAsync(600);
     expect(t.sockets).toHaveLength(2);
     t.socket().drop();
-    await vi.advanceTimersByTimeAsync(999);
+    // 1 s, jittered by ±20%: never before 800 ms, always by 1,200 ms.
+    await vi.advanceTimersByTimeAsync(799);
     expect(t.sockets).toHaveLength(2);
-    await vi.advanceTimersByTimeAsync(1);
+    await vi.advanceTimersByTimeAsync(401);
     expect(t.sockets).toHaveLength(3);
+    // The longest wait is 10 s (±20%), however long the service stays away.
+    for (let i = 0; i < 10; i++) {
+      t.socket().drop();
+      await vi.advanceTimersByTimeAsync(12_000);
+    }
+    expect(t.sockets).toHaveLength(13);
   });
 
   it('configure(null) closes the socket, goes offline and does not reconnect', async () => {

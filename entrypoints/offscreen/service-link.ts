@@ -41,7 +41,8 @@ export const browserSeams: LinkSeams = {
     new Peer(id, { ...server, key: 'peerjs', token, debug: 1, config: { iceServers } }),
 };
 
-const RETRY_MS = [500, 1000, 2000, 4000, 8000, 15000, 30000];
+/** Backoff between reconnects; each wait is jittered by ±20% so a restarted service is not hit by everyone at once. */
+const RETRY_MS = [500, 1000, 2000, 4000, 8000, 10000];
 const PING_MS = 25_000;
 
 export class ServiceLink {
@@ -201,7 +202,7 @@ export class ServiceLink {
 
   private scheduleRetry(): void {
     if (this.retryTimer || !this.config) return;
-    const delay = RETRY_MS[Math.min(this.retries, RETRY_MS.length - 1)];
+    const delay = RETRY_MS[Math.min(this.retries, RETRY_MS.length - 1)]! * (0.8 + Math.random() * 0.4);
     this.retries++;
     this.retryTimer = setTimeout(() => {
       this.retryTimer = null;

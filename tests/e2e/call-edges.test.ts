@@ -148,7 +148,8 @@ describe("Birdcall's service going away", () => {
       });
       // Same port, same data: the service comes back knowing who is who.
       restarted = await startService({ port: server.port, dataDir });
-      for (const person of [carol, dan]) await waitForIdentity(person.browser, person.handle, false);
+      // Reconnects back off up to 10 s (jittered): allow a few rounds on a loaded machine.
+      for (const person of [carol, dan]) await waitForIdentity(person.browser, person.handle, false, 40_000);
 
       const carolWindow = await callFromProfile(carol, 'dan', 'audio');
       const danWindow = await acceptFromNotification(dan);

@@ -33,7 +33,7 @@ export function accountOf(browser: BirdcallBrowser): Promise<{ identity: { handl
 }
 
 /** Waits until the service has registered this browser as `handle` and the session is online. */
-export async function waitForIdentity(browser: BirdcallBrowser, handle: string, verified: boolean): Promise<void> {
+export async function waitForIdentity(browser: BirdcallBrowser, handle: string, verified: boolean, timeoutMs = 20_000): Promise<void> {
   let last: unknown;
   await poll(
     async () => {
@@ -43,7 +43,7 @@ export async function waitForIdentity(browser: BirdcallBrowser, handle: string, 
       return account?.identity?.handle === handle && account.identity.verified === verified && status === 'connected' ? true : undefined;
     },
     `@${handle} registered (${verified ? 'verified' : 'unverified'}) and online`,
-    { timeoutMs: 20_000, describe: () => JSON.stringify(last) },
+    { timeoutMs, describe: () => JSON.stringify(last) },
   );
 }
 
