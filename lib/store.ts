@@ -29,7 +29,7 @@ export const pageHandle = storage.defineItem<Handle | null>('local:handle', { fa
 /** Why the last "Sign in with X" did not finish, until the next attempt. */
 export const signInError = storage.defineItem<string | null>('session:signInError', { fallback: null });
 export const callHistory = storage.defineItem<CallRecord[]>('local:history', { fallback: [] });
-/** The signaling server chosen on the options page; null means the build-time default. */
+/** Birdcall's service chosen on the options page; null means the build-time default. */
 export const signalUrlOverride = storage.defineItem<string | null>('local:signalUrl', { fallback: null });
 
 /** A layout issue as stored: when it was last seen. */

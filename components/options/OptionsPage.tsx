@@ -1,4 +1,4 @@
-/** Options: which signaling server Birdcall uses to find the people you call. */
+/** Options: which Birdcall service rings the people you call and checks who they are. */
 import { useViewModel } from '../view-model';
 import { signalStatusText } from '../words';
 import { createOptionsViewModel } from './options-view-model';
@@ -19,9 +19,10 @@ export function OptionsPage() {
           void vm.save();
         }}
       >
-        <label for="signal-url">Signaling server</label>
+        <label for="signal-url">Birdcall service</label>
         <p class="hint" id="signal-url-hint">
-          Birdcall finds the people you call through this PeerJS server; the call itself goes directly between you. Default: {vm.defaultUrl}
+          Birdcall rings people and checks who they are through this service; the call itself goes directly between you, once
+          answered. Default: {vm.defaultUrl}
         </p>
         <input
           id="signal-url"

@@ -1,4 +1,4 @@
-/** The options page's view model: the signaling server URL being edited, its validation, and saving it. */
+/** The options page's view model: Birdcall's service URL being edited, its validation, and saving it. */
 import { computed, signal, type ReadonlySignal } from '@preact/signals';
 import { parseSignalUrl } from '@/lib/signal-config';
 import { signalStatus, signalUrlOverride } from '@/lib/store';
