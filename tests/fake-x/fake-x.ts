@@ -8,7 +8,8 @@
  * The browser's "X session" is the cookie `fakex_session=<user id>` on the fake's origin; get it
  * from `sessionCookie(username)` and hand it to puppeteer's `browser.setCookie` / `page.setCookie`.
  * Without it (or after `denyNext()`), authorize redirects back with `error=access_denied`, which is
- * what X does when the user cancels.
+ * what X does when the user cancels. Tests without a browser send that cookie as a `cookie` header
+ * on a GET of the authorize URL; the 302's Location is the callback.
  *
  * node:http only; listens on 127.0.0.1 with a free port. Never crashes on bad input.
  */
@@ -64,6 +65,8 @@ export interface FakeX {
   sessionCookie(username: string): FakeXCookie;
   /** The next authorize request is denied (access_denied) even with a session. */
   denyNext(): void;
+  /** The next token request fails with `status` (default 500, X having trouble); its code stays unused. */
+  failNextToken(status?: number): void;
   /** Every request so far, oldest first. */
   requests(): FakeXRequest[];
   close(): Promise<void>;
@@ -112,6 +115,7 @@ export async function startFakeX(options: FakeXOptions): Promise<FakeX> {
   const tokens = new Map<string, IssuedToken>();
   const log: FakeXRequest[] = [];
   let denyNext = false;
+  let failNextToken: number | null = null;
 
   const server = createServer((req, res) => {
     let path = '/';
@@ -213,6 +217,11 @@ export async function startFakeX(options: FakeXOptions): Promise<FakeX> {
 
   async function token(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const body = await readBody(req);
+    if (failNextToken !== null) {
+      const status = failNextToken;
+      failNextToken = null;
+      return oauthError(res, status, 'server_error', 'Something went wrong. Try again later.');
+    }
     const contentType = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
     if (contentType !== 'application/x-www-form-urlencoded') {
       return oauthError(res, 400, 'invalid_request', 'Content-Type must be application/x-www-form-urlencoded');
@@ -336,6 +345,9 @@ export async function startFakeX(options: FakeXOptions): Promise<FakeX> {
     },
     denyNext() {
       denyNext = true;
+    },
+    failNextToken(status = 500) {
+      failNextToken = status;
     },
     requests: () => log.map((r) => ({ ...r, query: { ...r.query } })),
     close: () =>

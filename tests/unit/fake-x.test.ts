@@ -172,6 +172,19 @@ describe('fake X (public client)', () => {
     expect(new URL(allowed.headers.get('location')!).searchParams.get('code')).toBeTruthy();
   });
 
+  it('fails the next token request after failNextToken(), leaving its code usable', async () => {
+    const verifier = newVerifier();
+    const code = await codeFor('alice', verifier);
+    fake.failNextToken();
+    const failed = await exchange(tokenForm(code, verifier));
+    expect(failed.status).toBe(500);
+    expect(await failed.json()).toMatchObject({ error: 'server_error' });
+    expect((await exchange(tokenForm(code, verifier))).status).toBe(200);
+
+    fake.failNextToken(503);
+    expect((await exchange(tokenForm('no-such-code', verifier))).status).toBe(503);
+  });
+
   it('rejects malformed authorize requests with a 400 page saying what is wrong', async () => {
     const cases: Array<[Record<string, string | null>, RegExp]> = [
       [{ response_type: 'token' }, /response_type/],
