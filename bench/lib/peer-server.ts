@@ -5,8 +5,8 @@
  * housekeeping timers that cannot be stopped, which would keep the test runner alive; killing the
  * child ends them, and tests can also kill the server to see how Birdcall copes.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { startChildServer } from '../../tests/e2e/harness/child-server';
 
 export const SIGNAL_SCRIPT = fileURLToPath(new URL('./peerjs-server.mjs', import.meta.url));
 
@@ -30,58 +30,12 @@ export interface PeerServerOptions {
 
 export async function startPeerServer(options: PeerServerOptions = {}): Promise<RunningPeerServer> {
   const { host = '127.0.0.1', port = 0, timeoutMs = 15_000 } = options;
-  const child = spawn(process.execPath, [SIGNAL_SCRIPT, '--host', host, '--port', String(port)], {
-    stdio: ['ignore', 'pipe', 'pipe'],
+  const { url, port: actualPort, logs, close } = await startChildServer({
+    args: [SIGNAL_SCRIPT, '--host', host, '--port', String(port)],
+    entry: SIGNAL_SCRIPT,
+    what: 'signal server',
+    urlLine: /^BIRDCALL_SIGNAL_URL=(\S+)$/m,
+    timeoutMs,
   });
-  let output = '';
-  const append = (chunk: Buffer) => {
-    output = (output + chunk.toString()).slice(-20_000);
-  };
-  child.stdout!.on('data', append);
-  child.stderr!.on('data', append);
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`signal server did not start within ${timeoutMs} ms. Output:\n${output}`));
-    }, timeoutMs);
-    const onData = () => {
-      const match = /^BIRDCALL_SIGNAL_URL=(\S+)$/m.exec(output);
-      if (match) {
-        clearTimeout(timer);
-        resolve(match[1]!);
-      }
-    };
-    child.stdout!.on('data', onData);
-    child.once('exit', (code, signal) => {
-      clearTimeout(timer);
-      reject(new Error(`signal server exited (${signal ?? `code ${code}`}) before listening. Output:\n${output}`));
-    });
-    child.once('error', (error) => {
-      clearTimeout(timer);
-      reject(new Error(`could not run ${SIGNAL_SCRIPT}: ${error.message}`));
-    });
-  });
-  live.add(child);
-
-  return {
-    url,
-    port: Number(new URL(url).port),
-    logs: () => output,
-    async close() {
-      live.delete(child);
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 3000);
-      await exited;
-      clearTimeout(timer);
-    },
-  };
+  return { url, port: actualPort, logs, close };
 }
-
-// Safety net: never leave a server behind when the test process exits without closing it.
-const live = new Set<ChildProcess>();
-process.once('exit', () => {
-  for (const child of live) child.kill('SIGKILL');
-});

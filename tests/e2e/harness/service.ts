@@ -1,17 +1,17 @@
 /**
  * Runs Birdcall's own signaling service (server/main.ts, through tsx) in a child process on a free
- * port, modelled on peer-server.ts: a child process so tests can kill and restart it, its output
- * captured for failure messages, and a safety net that kills it when the test process exits.
+ * port (./child-server.ts: a child process so tests can kill and restart it, its output captured
+ * for failure messages, and a safety net that kills it when the test process exits).
  *
  * The service prints `BIRDCALL_SERVICE_URL=http://127.0.0.1:<port>/` once listening.
  * Set BIRDCALL_E2E_SERVICE_LOG (e.g. "debug") to change its LOG_LEVEL (default "warn").
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FakeX } from '../../fake-x/fake-x';
+import { startChildServer } from './child-server';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 export const SERVICE_ENTRY = fileURLToPath(new URL('../../../server/main.ts', import.meta.url));
@@ -51,7 +51,11 @@ export async function startService(options: ServiceOptions = {}): Promise<Runnin
     if (ownDataDir) rmSync(dataDir, { recursive: true, force: true });
   };
 
-  const child = spawn(process.execPath, ['--import', 'tsx', SERVICE_ENTRY, '--host', host, '--port', String(port)], {
+  const { url, port: actualPort, logs, close } = await startChildServer({
+    args: ['--import', 'tsx', SERVICE_ENTRY, '--host', host, '--port', String(port)],
+    entry: SERVICE_ENTRY,
+    what: 'Birdcall service',
+    urlLine: /^BIRDCALL_SERVICE_URL=(\S+)$/m,
     cwd: REPO_ROOT,
     env: {
       ...process.env,
@@ -59,67 +63,10 @@ export async function startService(options: ServiceOptions = {}): Promise<Runnin
       BIRDCALL_DATA_DIR: dataDir,
       ...options.env,
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    timeoutMs,
+    onGone: removeOwnDataDir,
   });
-  let output = '';
-  const append = (chunk: Buffer) => {
-    output = (output + chunk.toString()).slice(-20_000);
-  };
-  child.stdout!.on('data', append);
-  child.stderr!.on('data', append);
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  live.set(child, removeOwnDataDir);
-
-  let url: string;
-  try {
-    url = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        child.kill('SIGKILL');
-        reject(new Error(`Birdcall service did not start within ${timeoutMs} ms. Output:\n${output}`));
-      }, timeoutMs);
-      const onData = () => {
-        const match = /^BIRDCALL_SERVICE_URL=(\S+)$/m.exec(output);
-        if (match) {
-          clearTimeout(timer);
-          child.stdout!.off('data', onData);
-          resolve(match[1]!);
-        }
-      };
-      child.stdout!.on('data', onData);
-      child.once('exit', (code, signal) => {
-        clearTimeout(timer);
-        reject(new Error(`Birdcall service exited (${signal ?? `code ${code}`}) before listening. Output:\n${output}`));
-      });
-      child.once('error', (error) => {
-        clearTimeout(timer);
-        reject(new Error(`could not run ${SERVICE_ENTRY}: ${error.message}`));
-      });
-    });
-  } catch (error) {
-    live.delete(child);
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-    await exited;
-    removeOwnDataDir();
-    throw error;
-  }
-
-  return {
-    url,
-    port: Number(new URL(url).port),
-    dataDir,
-    logs: () => output,
-    async close() {
-      if (!live.has(child)) return;
-      live.delete(child);
-      if (child.exitCode === null && child.signalCode === null) {
-        child.kill('SIGTERM');
-        const timer = setTimeout(() => child.kill('SIGKILL'), 3000);
-        await exited;
-        clearTimeout(timer);
-      }
-      removeOwnDataDir();
-    },
-  };
+  return { url, port: actualPort, dataDir, logs, close };
 }
 
 /**
@@ -143,16 +90,3 @@ export function startXModeService(
     },
   });
 }
-
-// Safety net: never leave a service behind when the test process exits without closing it.
-const live = new Map<ChildProcess, () => void>();
-process.once('exit', () => {
-  for (const [child, cleanup] of live) {
-    child.kill('SIGKILL');
-    try {
-      cleanup();
-    } catch {
-      // best effort
-    }
-  }
-});
