@@ -8,7 +8,7 @@
  * between two session peer ids whose call has been accepted.
  *
  *   service -> device: challenge              device -> service: hello (signed challenge)
- *   service -> device: registered | refused
+ *   service -> device: registered | refused      service -> device: ice-servers (TURN renewal)
  *   caller -> service: ring ... service -> each callee device: incoming
  *   callee -> service: accept | decline | busy     caller -> service: cancel
  *   service -> caller and the accepting device: connect (the other's session peer id)
@@ -110,6 +110,11 @@ export const ServerMessageSchema = v.variant('type', [
     iceServers: v.pipe(v.array(IceServerSchema), v.maxLength(8)),
     signIn: v.boolean(),
   }),
+  /**
+   * Fresh ICE servers for this session, sent before the TURN credentials in `registered` (or the
+   * previous `ice-servers`) expire; they replace those for connections made from now on.
+   */
+  message('ice-servers', { iceServers: v.pipe(v.array(IceServerSchema), v.maxLength(8)) }),
   /** Registration or a request refused; the socket stays open unless the reason is a bad frame. */
   message('refused', { reason: RefusedReasonSchema, detail: text(300) }),
   message('sign-in-url', { url: text(2048) }),

@@ -3,7 +3,7 @@ import { loadConfig } from './config';
 
 describe('config', () => {
   it('has defaults for everything but X', () => {
-    expect(loadConfig({}, [])).toEqual({ host: '127.0.0.1', port: 9000, dataDir: '.birdcall/', publicUrl: null, x: null, logLevel: 'info' });
+    expect(loadConfig({}, [])).toEqual({ host: '127.0.0.1', port: 9000, dataDir: '.birdcall/', publicUrl: null, x: null, logLevel: 'info', turn: null });
   });
 
   it('reads the environment, and flags win over it', () => {
@@ -15,6 +15,7 @@ describe('config', () => {
       publicUrl: 'https://call.example/',
       x: { clientId: 'id', clientSecret: null, authorizeUrl: 'https://x.com/i/oauth2/authorize', apiUrl: 'http://x.test' },
       logLevel: 'silent',
+      turn: null,
     });
   });
 

@@ -13,13 +13,33 @@
  *   X_AUTHORIZE_URL      X's authorize page. Default https://x.com/i/oauth2/authorize.
  *   X_API_URL            X's API root (token and users/me). Default https://api.x.com.
  *   LOG_LEVEL            pino level: fatal, error, warn, info, debug, trace or silent. Default info.
+ *   TURN_URLS            Comma-separated TURN server URLs handed to registered devices, each
+ *                        `turn:<host>[:<port>][?transport=udp|tcp]` or `turns:…` (at most 8); a bad
+ *                        one stops the service at start. Unset: no TURN, devices get `iceServers: []`
+ *                        and use host candidates only (calls connect on the same network only).
+ *                        `npm run turn` starts a local coturn and prints matching values.
+ *   TURN_SECRET          coturn's `static-auth-secret` (`use-auth-secret`): devices get REST
+ *                        credentials signed with it. Required with TURN_URLS and only with it.
+ *   TURN_TTL_S           Lifetime of those credentials in seconds, 60-86400. Default 3600. Devices
+ *                        get fresh ones (`ice-servers`) at 80% of it.
  */
+import { parseTurnUrls } from './turn/urls';
+
 export interface XConfig {
   clientId: string;
   clientSecret: string | null;
   authorizeUrl: string;
   apiUrl: string;
 }
+
+/** TURN from the deployment (coturn's REST-credential scheme). */
+export interface TurnConfig {
+  urls: string[];
+  secret: string;
+  ttlS: number;
+}
+
+export const DEFAULT_TURN_TTL_S = 3600;
 
 export interface ServiceConfig {
   host: string;
@@ -30,6 +50,8 @@ export interface ServiceConfig {
   /** Null: open mode. */
   x: XConfig | null;
   logLevel: string;
+  /** Null: no TURN. */
+  turn: TurnConfig | null;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] = process.argv.slice(2)): ServiceConfig {
@@ -50,7 +72,24 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] 
         }
       : null,
     logLevel: env.LOG_LEVEL || 'info',
+    turn: loadTurnConfig(env),
   };
+}
+
+/** TURN_URLS, TURN_SECRET and TURN_TTL_S; throws on anything the service should not start with. */
+export function loadTurnConfig(env: NodeJS.ProcessEnv): TurnConfig | null {
+  const urls = env.TURN_URLS?.trim() ?? '';
+  const secret = env.TURN_SECRET ?? '';
+  if (!urls && !secret) {
+    if (env.TURN_TTL_S) throw new Error('TURN_TTL_S is set but TURN_URLS and TURN_SECRET are not');
+    return null;
+  }
+  if (!urls) throw new Error('TURN_SECRET is set but TURN_URLS is not: set both (or neither)');
+  if (!secret) throw new Error('TURN_URLS is set but TURN_SECRET is not: set both (or neither)');
+  const ttlText = env.TURN_TTL_S ?? String(DEFAULT_TURN_TTL_S);
+  const ttlS = Number(ttlText);
+  if (!/^\d+$/.test(ttlText) || ttlS < 60 || ttlS > 86400) throw new Error(`TURN_TTL_S: "${ttlText}" is not a whole number of seconds from 60 to 86400`);
+  return { urls: parseTurnUrls(urls), secret, ttlS };
 }
 
 function parseFlags(argv: string[]): { host?: string; port?: string } {

@@ -18,6 +18,7 @@ import { registerXRoutes } from './sign-in/x-routes';
 import { TICKET_TTL_MS, Tickets } from './sign-in/tickets';
 import { openSqliteStore } from './store/sqlite-store';
 import type { Store } from './store/store';
+import { IceRenewals } from './turn/renewal';
 
 export interface Timeouts {
   /** A socket that has not said hello by then is refused. */
@@ -39,7 +40,7 @@ export const DEFAULT_TIMEOUTS: Timeouts = {
 
 export type ServiceOptions = Partial<Omit<ServiceConfig, 'dataDir'>> & {
   dataDir: string;
-  /** The clock for ring rate limits, certificates and sign-in tickets (tests move it). */
+  /** The clock for ring rate limits, certificates, sign-in tickets and TURN credential expiries (tests move it). */
   now?: () => number;
   timeouts?: Partial<Timeouts>;
 };
@@ -62,6 +63,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
   const metrics = createMetrics(() => sessions.size);
   const calls = new Calls(sessions, metrics, timeouts, now);
   const tickets = new Tickets(now, timeouts.signInTicketMs);
+  const ice = new IceRenewals(options.turn ?? null, now);
   // Logs go to stderr: stdout carries only the BIRDCALL_SERVICE_URL line the test harness reads.
   const app = Fastify({ logger: { level: options.logLevel ?? 'info', stream: process.stderr } });
   let publicUrl = options.publicUrl ? withTrailingSlash(options.publicUrl) : '';
@@ -78,6 +80,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     calls,
     tickets,
     metrics,
+    ice,
     log: app.log,
     now,
     helloTimeoutMs: timeouts.helloMs,
@@ -133,6 +136,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     await app.listen({ host: options.host ?? '127.0.0.1', port: options.port ?? 9000 });
   } catch (error) {
     clearInterval(heartbeat);
+    ice.close();
     await app.close();
     await store.close();
     throw error;
@@ -151,6 +155,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
       (closing ??= (async () => {
         clearInterval(heartbeat);
         calls.close();
+        ice.close();
         for (const ws of [...control.clients, ...relay.clients]) ws.close(CLOSE.goingAway, 'service stopping');
         for (const ws of [...control.clients, ...relay.clients]) ws.terminate();
         control.close();

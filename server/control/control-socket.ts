@@ -15,6 +15,7 @@ import { randomToken } from '../random';
 import type { Calls } from '../ringing/calls';
 import type { Tickets } from '../sign-in/tickets';
 import type { Store } from '../store/store';
+import type { IceRenewals } from '../turn/renewal';
 import { register } from './registration';
 import { send, type Session, type Sessions } from './session';
 import { finishSignIn, startSignIn } from './sign-in-frames';
@@ -27,6 +28,8 @@ export interface ControlDeps {
   calls: Calls;
   tickets: Tickets;
   metrics: Metrics;
+  /** TURN credentials for registered sessions, and their renewal. */
+  ice: IceRenewals;
   log: FastifyBaseLogger;
   now: () => number;
   helloTimeoutMs: number;
@@ -117,6 +120,7 @@ async function dispatch(session: Session, message: Exclude<ClientMessage, { type
 /** The session is over: its calls end, its PeerJS id and token stop working, its relay closes. */
 function endSession(session: Session, deps: ControlDeps): void {
   deps.sessions.remove(session);
+  deps.ice.stop(session);
   deps.calls.sessionClosed(session);
   session.relay?.close(CLOSE.goingAway, 'session ended');
   session.relay = null;

@@ -35,6 +35,7 @@ export async function register(ws: WebSocket, nonce: string, hello: Hello, deps:
   };
   deps.sessions.add(session);
   send(session, registeredFrame(session, deps));
+  deps.ice.schedule(session);
   if (handleTaken) send(session, { v: 1, type: 'refused', reason: 'handle-taken', detail: `@${handleTaken} is in use on another device` });
   return session;
 }
@@ -47,6 +48,7 @@ export async function refreshIdentity(session: Session, deps: ControlDeps): Prom
   session.identity = await identityOf(device, deps);
   session.certificate = session.identity ? await issueCertificate(deps.serviceKey, session.identity, session.deviceId, deps.now()) : null;
   send(session, registeredFrame(session, deps));
+  if (deps.sessions.byPeer(session.peerId) === session) deps.ice.schedule(session);
 }
 
 /** X mode: the bound X user's current username, verified. Open mode: the device's first-come handle. */
@@ -67,7 +69,8 @@ function registeredFrame(session: Session, deps: ControlDeps): ServerMessage {
     serviceKey: deps.serviceKey.publicJwk,
     peerId: session.peerId,
     peerToken: session.peerToken,
-    iceServers: [],
+    /** TURN credentials only ever go to a device whose hello was verified (this frame). */
+    iceServers: deps.ice.iceServers(session.deviceId),
     signIn: deps.x !== null,
   };
 }
