@@ -1,11 +1,20 @@
 /** Starts the real service in-process for a test: port 0, a fresh temp data dir, quiet logs. */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterAll } from 'vitest';
 import { startService, type RunningService, type ServiceOptions } from '../service';
 
+const made: string[] = [];
+// Every data dir a test file made goes when the file is done.
+afterAll(() => {
+  for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
 export function tempDataDir(): string {
-  return mkdtempSync(join(tmpdir(), 'birdcall-service-'));
+  const dir = mkdtempSync(join(tmpdir(), 'birdcall-service-'));
+  made.push(dir);
+  return dir;
 }
 
 export function startTestService(options: Partial<ServiceOptions> = {}): Promise<RunningService> {
