@@ -63,6 +63,8 @@ class FakePeer extends FakeEmitter {
   ) {
     super();
   }
+  /** What PeerJS reads for every RTCPeerConnection it makes. */
+  options = { config: { iceServers: this.iceServers } as RTCConfiguration };
   destroy() {
     this.destroyed = true;
     this.open = false;
@@ -316,6 +318,18 @@ describe('ServiceLink reconnects', () => {
       await vi.advanceTimersByTimeAsync(12_000);
     }
     expect(t.sockets).toHaveLength(13);
+  });
+
+  it('takes renewed TURN credentials for the connections it makes from then on, and tells nobody', async () => {
+    const t = setup();
+    await connected(t);
+    const renewed = [{ urls: ['turn:127.0.0.1:3478?transport=udp'], username: '1900000000:device1', credential: 'fresh' }];
+    const before = t.messages.length;
+    t.socket().receive({ v: 1, type: 'ice-servers', iceServers: renewed });
+    await settle();
+    expect(t.peer().options.config.iceServers).toEqual(renewed);
+    expect(t.peers).toHaveLength(1);
+    expect(t.messages).toHaveLength(before);
   });
 
   it('configure(null) closes the socket, goes offline and does not reconnect', async () => {

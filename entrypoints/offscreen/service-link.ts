@@ -22,7 +22,7 @@ export interface ServiceLinkListener {
   status(status: SignalStatus, detail?: string): void;
   account(identity: Identity | null, signIn: boolean): void;
   /** Everything about calls and sign-in that the service says. */
-  message(message: Exclude<ServerMessage, { type: 'challenge' | 'registered' | 'pong' }>, registration: Registration): void;
+  message(message: Exclude<ServerMessage, { type: 'challenge' | 'registered' | 'pong' | 'ice-servers' }>, registration: Registration): void;
   mediaCall(call: MediaConnection): void;
 }
 
@@ -147,6 +147,10 @@ export class ServiceLink {
         this.register(server, message);
         return;
       case 'pong':
+        return;
+      case 'ice-servers':
+        // Fresh TURN credentials before the old ones expire: for every connection made from now on.
+        if (this.registration) this.registration.peer.options.config = { ...this.registration.peer.options.config, iceServers: message.iceServers };
         return;
       case 'refused':
         if (message.reason === 'handle-taken') {
