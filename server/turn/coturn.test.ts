@@ -57,6 +57,16 @@ describe('real coturn', () => {
     expect(await stunBindingAnswers(coturn.port, 1000)).toBe(true);
   });
 
+  it('says how to install coturn when turnserver is missing', async () => {
+    const path = process.env.PATH;
+    process.env.PATH = '/nonexistent';
+    try {
+      await expect(startCoturn({ secret })).rejects.toThrow('apt-get install coturn');
+    } finally {
+      process.env.PATH = path;
+    }
+  });
+
   it('relays for the credentials the service issued, over UDP and TCP', async () => {
     const device = await TestDevice.create();
     const { iceServers } = await device.connect(service, 'alice');
