@@ -62,9 +62,10 @@ class FakePeer extends FakeEmitter {
     readonly iceServers: RTCIceServer[],
   ) {
     super();
+    this.options = { config: { iceServers } };
   }
   /** What PeerJS reads for every RTCPeerConnection it makes. */
-  options = { config: { iceServers: this.iceServers } as RTCConfiguration };
+  options: { config: RTCConfiguration };
   destroy() {
     this.destroyed = true;
     this.open = false;
