@@ -2,8 +2,17 @@
 import { loadConfig } from './config';
 import { startService } from './service';
 
-const config = loadConfig();
-const service = await startService(config);
+/** A bad setting or a taken port: one clear line, no stack trace, a failing exit code. */
+async function start() {
+  try {
+    return await startService(loadConfig());
+  } catch (error) {
+    process.stderr.write(`birdcall service: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  }
+}
+
+const service = await start();
 // The test harness reads this exact line to find the service.
 process.stdout.write(`BIRDCALL_SERVICE_URL=${service.url}\n`);
 
