@@ -39,6 +39,7 @@ export type UiRequest =
   | { to: 'background'; type: 'set-camera-off'; cameraOff: boolean }
   | { to: 'background'; type: 'history-seen' }
   | { to: 'background'; type: 'signal-url-changed' }
+  | { to: 'background'; type: 'always-relay-changed' }
   | { to: 'background'; type: 'media-permission-granted' }
   | { to: 'background'; type: 'sign-in' };
 
@@ -65,6 +66,8 @@ export interface ServiceConfig {
   url: string;
   /** Used by services without X sign-in, where a handle is first come per device; else ignored. */
   claim: Handle | null;
+  /** Relay-only ICE for every call (the "Always relay calls" option). */
+  alwaysRelay: boolean;
 }
 
 /** What the background tells the offscreen document. */
@@ -151,6 +154,7 @@ function checkFields(m: Fields): BackgroundMessage | null {
     case 'hangup':
     case 'history-seen':
     case 'signal-url-changed':
+    case 'always-relay-changed':
     case 'media-permission-granted':
     case 'sign-in':
     case 'offscreen-ready':
@@ -234,5 +238,5 @@ export function parseOffscreenCommand(data: unknown, sender: Sender, ownId: stri
 function isServiceConfig(value: unknown): value is ServiceConfig {
   if (typeof value !== 'object' || value === null) return false;
   const c = value as Fields;
-  return typeof c.url === 'string' && c.url.length <= 500 && (c.claim === null || isHandle(c.claim));
+  return typeof c.url === 'string' && c.url.length <= 500 && (c.claim === null || isHandle(c.claim)) && typeof c.alwaysRelay === 'boolean';
 }

@@ -30,6 +30,8 @@ export const pageHandle = storage.defineItem<Handle | null>('local:handle', { fa
 export const signInError = storage.defineItem<string | null>('session:signInError', { fallback: null });
 export const callHistory = storage.defineItem<CallRecord[]>('local:history', { fallback: [] });
 /** Birdcall's service chosen on the options page; null means the build-time default. */
+/** "Always relay calls": this side uses relay-only ICE for the whole call, so the other side never learns its address. */
+export const alwaysRelay = storage.defineItem<boolean>('local:alwaysRelay', { fallback: false });
 export const signalUrlOverride = storage.defineItem<string | null>('local:signalUrl', { fallback: null });
 
 /** A layout issue as stored: when it was last seen. */

@@ -2,7 +2,7 @@ import { act } from 'preact/test-utils';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { LOCAL_SIGNAL_URL } from '@/lib/signal-config';
-import { signalStatus, signalUrlOverride } from '@/lib/store';
+import { alwaysRelay, signalStatus, signalUrlOverride } from '@/lib/store';
 import { backgroundInbox, byTestId, click, mount, settle, unmount } from '@/tests/unit/ui/harness';
 import { OptionsPage } from './OptionsPage';
 
@@ -89,5 +89,24 @@ describe('options page', () => {
     const status = byTestId(page, 'birdcall-signal-status');
     expect(status.dataset.status).toBe('error');
     expect(status.textContent).toContain('Cannot reach 127.0.0.1:9000');
+  });
+
+  it('"Always relay calls" is off by default, explained in a sentence, and stored at once when ticked', async () => {
+    const inbox = backgroundInbox();
+    const page = await mount(<OptionsPage />);
+    const box = byTestId(page, 'birdcall-always-relay') as HTMLInputElement;
+    expect(box.checked).toBe(false);
+    expect(box.closest('label')?.textContent).toMatch(/never learns your IP address/);
+    await click(box);
+    expect(await alwaysRelay.getValue()).toBe(true);
+    expect(inbox).toContainEqual({ to: 'background', type: 'always-relay-changed' });
+    await click(box);
+    expect(await alwaysRelay.getValue()).toBe(false);
+  });
+
+  it('shows "Always relay calls" as stored', async () => {
+    await alwaysRelay.setValue(true);
+    const page = await mount(<OptionsPage />);
+    expect((byTestId(page, 'birdcall-always-relay') as HTMLInputElement).checked).toBe(true);
   });
 });

@@ -55,6 +55,19 @@ export function OptionsPage() {
           </p>
         )}
       </form>
+      <label class="relay">
+        <input
+          type="checkbox"
+          data-testid="birdcall-always-relay"
+          checked={vm.alwaysRelay.value ?? false}
+          disabled={vm.alwaysRelay.value === undefined}
+          onChange={(event) => void vm.setAlwaysRelay(event.currentTarget.checked)}
+        />
+        <span>
+          <strong>Always relay calls</strong>
+          <span class="hint"> Your calls go through Birdcall's relay server, so the person you talk to never learns your IP address; calls may take a little longer to start.</span>
+        </span>
+      </label>
       {signal && (
         <p class="signal" data-testid="birdcall-signal-status" data-status={signal.status}>
           <span class={`dot ${signal.status}`} aria-hidden="true" />

@@ -1,7 +1,7 @@
-/** The options page's view model: Birdcall's service URL being edited, its validation, and saving it. */
+/** The options page's view model: Birdcall's service URL being edited, its validation, and saving it; "Always relay calls". */
 import { computed, signal, type ReadonlySignal } from '@preact/signals';
 import { parseSignalUrl } from '@/lib/signal-config';
-import { signalStatus, signalUrlOverride } from '@/lib/store';
+import { alwaysRelay, signalStatus, signalUrlOverride } from '@/lib/store';
 import { sendToBackground } from '../background';
 import { storedSignal, type Stored } from '../stored';
 import type { Scope } from '../view-model';
@@ -17,6 +17,9 @@ export interface OptionsViewModel {
   readonly usingDefault: ReadonlySignal<boolean>;
   readonly notice: ReadonlySignal<string | null>;
   readonly signal: Stored<SignalState>;
+  readonly alwaysRelay: Stored<boolean>;
+  /** Stored at once; the next call uses it. */
+  setAlwaysRelay(on: boolean): Promise<void>;
   edit(text: string): void;
   save(): Promise<void>;
   useDefault(): Promise<void>;
@@ -52,6 +55,11 @@ export function createOptionsViewModel(scope: Scope): OptionsViewModel {
     usingDefault: computed(() => override.value === null),
     notice,
     signal: storedSignal(scope, signalStatus),
+    alwaysRelay: storedSignal(scope, alwaysRelay),
+    async setAlwaysRelay(on) {
+      await alwaysRelay.setValue(on);
+      await sendToBackground({ to: 'background', type: 'always-relay-changed' });
+    },
     edit(value) {
       draft.value = value;
       notice.value = null;

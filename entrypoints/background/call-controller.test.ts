@@ -67,11 +67,17 @@ describe('call controller', () => {
       await controller.handle({ ...bg, type: 'account', identity: null, signIn: false });
       await controller.handle({ ...bg, type: 'signed-in', handle: 'alice' as Handle });
       expect(await store.pageHandle.getValue()).toBe('alice');
-      expect(log.sent).toEqual([{ to: 'offscreen', type: 'configure', config: { url: LOCAL_SIGNAL_URL, claim: 'alice' } }]);
+      expect(log.sent).toEqual([{ to: 'offscreen', type: 'configure', config: { url: LOCAL_SIGNAL_URL, claim: 'alice', alwaysRelay: false } }]);
       // The same handle again changes nothing.
       await controller.handle({ ...bg, type: 'signed-in', handle: 'alice' as Handle });
       expect(log.sent).toHaveLength(1);
-      expect(await controller.handle({ ...bg, type: 'offscreen-ready' })).toEqual({ ok: true, config: { url: LOCAL_SIGNAL_URL, claim: 'alice' } });
+      expect(await controller.handle({ ...bg, type: 'offscreen-ready' })).toEqual({ ok: true, config: { url: LOCAL_SIGNAL_URL, claim: 'alice', alwaysRelay: false } });
+    });
+
+    it('"Always relay calls" changed: the offscreen document gets it with the rest of its configuration', async () => {
+      await store.alwaysRelay.setValue(true);
+      await controller.handle({ ...bg, type: 'always-relay-changed' });
+      expect(log.sent).toEqual([{ to: 'offscreen', type: 'configure', config: { url: LOCAL_SIGNAL_URL, claim: null, alwaysRelay: true } }]);
     });
 
     it('signed-in never changes an identity the device has: the page handle is only remembered', async () => {

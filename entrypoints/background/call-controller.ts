@@ -72,7 +72,7 @@ export function createCallController(platform: Platform, now: () => number = Dat
       await store.signalStatus.setValue({ status: 'error', detail: parsed.error });
       return null;
     }
-    return { url, claim: await store.pageHandle.getValue() };
+    return { url, claim: await store.pageHandle.getValue(), alwaysRelay: await store.alwaysRelay.getValue() };
   }
 
   async function configureOffscreen(): Promise<void> {
@@ -173,6 +173,7 @@ export function createCallController(platform: Platform, now: () => number = Dat
         await store.signInError.setValue(message.detail);
         return { ok: true };
       case 'signal-url-changed':
+      case 'always-relay-changed':
         await configureOffscreen();
         return { ok: true };
       case 'offscreen-ready':

@@ -14,6 +14,7 @@ import { checkCertificate } from './certificates';
 import { ServiceLink, type Registration, type ServiceLinkListener } from './service-link';
 
 const REGISTERED_WAIT_MS = 5_000;
+const RELAY_MISSING = '"Always relay calls" is on, but Birdcall\'s service offers no relay (TURN) server.';
 
 let session: CallSession | null = null;
 let config: ServiceConfig | null = null;
@@ -159,11 +160,21 @@ async function run(command: OffscreenCommand): Promise<void> {
         });
         return;
       }
+      if (link.relayMissing) {
+        report({ type: 'ended', callId: command.callId, reason: 'failed', detail: RELAY_MISSING });
+        return;
+      }
       session = CallSession.dial(sessionHost, command.callId, command.peer, command.kind);
       return;
     }
     case 'accept':
-      if (session?.callId === command.callId) session.accept();
+      if (session?.callId !== command.callId) return;
+      if (link.relayMissing) {
+        session.decline();
+        report({ type: 'ended', callId: command.callId, reason: 'failed', detail: RELAY_MISSING });
+        return;
+      }
+      session.accept();
       return;
     case 'decline':
       if (session?.callId === command.callId) session.decline();

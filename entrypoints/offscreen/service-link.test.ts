@@ -59,10 +59,10 @@ class FakePeer extends FakeEmitter {
     readonly id: string,
     readonly server: SignalServer,
     readonly token: string,
-    readonly iceServers: RTCIceServer[],
+    config: RTCConfiguration,
   ) {
     super();
-    this.options = { config: { iceServers } };
+    this.options = { config };
   }
   /** What PeerJS reads for every RTCPeerConnection it makes. */
   options: { config: RTCConfiguration };
@@ -106,7 +106,7 @@ const registered = (overrides: Record<string, unknown> = {}) => ({
 });
 const ended = { v: 1, type: 'ended', callId: 'call-0001', reason: 'answered-elsewhere' };
 
-const config: ServiceConfig = { url: 'http://127.0.0.1:9000/', claim: 'alice' as Handle };
+const config: ServiceConfig = { url: 'http://127.0.0.1:9000/', claim: 'alice' as Handle, alwaysRelay: false };
 
 function setup() {
   const sockets: FakeSocket[] = [];
@@ -200,7 +200,7 @@ describe('ServiceLink registration', () => {
       id: PEER_ID,
       token: 'token123',
       server: { host: '127.0.0.1', port: 9000, path: '/', secure: false },
-      iceServers,
+      options: { config: { iceServers, iceTransportPolicy: 'all' } },
     });
     expect(t.lastStatus()).toBe('connecting');
     expect(t.link.current).toBeNull();
@@ -331,6 +331,34 @@ describe('ServiceLink reconnects', () => {
     expect(t.peer().options.config.iceServers).toEqual(renewed);
     expect(t.peers).toHaveLength(1);
     expect(t.messages).toHaveLength(before);
+  });
+
+  it('"Always relay calls" makes every connection relay-only, at once and without reconnecting', async () => {
+    const t = setup();
+    await connected(t);
+    t.link.configure({ ...config, alwaysRelay: true });
+    expect(t.sockets).toHaveLength(1);
+    expect(t.peers).toHaveLength(1);
+    expect(t.peer().options.config).toEqual({ iceServers, iceTransportPolicy: 'relay' });
+    expect(t.link.relayMissing).toBe(false);
+    // Renewed credentials keep the choice.
+    t.socket().receive({ v: 1, type: 'ice-servers', iceServers: [{ urls: ['turns:127.0.0.1:5349'], username: 'u2', credential: 'c2' }] });
+    await settle();
+    expect(t.peer().options.config.iceTransportPolicy).toBe('relay');
+    t.link.configure(config);
+    expect(t.peer().options.config.iceTransportPolicy).toBe('all');
+  });
+
+  it('knows when relay-only is chosen but the service offers no relay', async () => {
+    const t = setup();
+    t.link.configure({ ...config, alwaysRelay: true });
+    t.socket().receive(challenge());
+    await settle();
+    t.socket().receive(registered({ iceServers: [{ urls: ['stun:127.0.0.1:3478'] }] }));
+    await settle();
+    expect(t.link.relayMissing).toBe(true);
+    t.link.configure(config);
+    expect(t.link.relayMissing).toBe(false);
   });
 
   it('configure(null) closes the socket, goes offline and does not reconnect', async () => {

@@ -30,15 +30,15 @@ export interface ServiceLinkListener {
 export interface LinkSeams {
   deviceKey(): Promise<DeviceKey>;
   openSocket(url: string): WebSocket;
-  createPeer(id: string, server: SignalServer, token: string, iceServers: RTCIceServer[]): Peer;
+  createPeer(id: string, server: SignalServer, token: string, config: RTCConfiguration): Peer;
 }
 
 export const browserSeams: LinkSeams = {
   deviceKey: () => import('./device-key').then((m) => m.deviceKey()),
   openSocket: (url) => new WebSocket(url),
-  createPeer: (id, server, token, iceServers) =>
+  createPeer: (id, server, token, config) =>
     // Only the ICE servers the service gives: PeerJS's defaults name public STUN/TURN hosts.
-    new Peer(id, { ...server, key: 'peerjs', token, debug: 1, config: { iceServers } }),
+    new Peer(id, { ...server, key: 'peerjs', token, debug: 1, config }),
 };
 
 /** Backoff between reconnects; each wait is jittered by ±20% so a restarted service is not hit by everyone at once. */
@@ -61,7 +61,13 @@ export class ServiceLink {
   ) {}
 
   configure(config: ServiceConfig | null): void {
-    if (JSON.stringify(config) === JSON.stringify(this.config) && this.socket) return;
+    const sameService = config && this.config && config.url === this.config.url && config.claim === this.config.claim;
+    if (sameService && this.socket) {
+      // Only the relay choice changed: it applies to the next connection, no need to reconnect.
+      this.config = config;
+      if (this.registration) this.registration.peer.options.config = this.rtcConfig(this.registration.peer.options.config.iceServers ?? []);
+      return;
+    }
     this.config = config;
     this.retries = 0;
     this.teardown();
@@ -150,7 +156,7 @@ export class ServiceLink {
         return;
       case 'ice-servers':
         // Fresh TURN credentials before the old ones expire: for every connection made from now on.
-        if (this.registration) this.registration.peer.options.config = { ...this.registration.peer.options.config, iceServers: message.iceServers };
+        if (this.registration) this.registration.peer.options.config = this.rtcConfig(message.iceServers);
         return;
       case 'refused':
         if (message.reason === 'handle-taken') {
@@ -178,7 +184,7 @@ export class ServiceLink {
   }
 
   private createPeer(server: SignalServer, message: Extract<ServerMessage, { type: 'registered' }>): Peer {
-    const peer = this.seams.createPeer(message.peerId, server, message.peerToken, message.iceServers);
+    const peer = this.seams.createPeer(message.peerId, server, message.peerToken, this.rtcConfig(message.iceServers));
     peer.on('open', () => {
       if (this.registration?.peer === peer) this.opened();
     });
@@ -195,6 +201,17 @@ export class ServiceLink {
       console.warn('Birdcall: PeerJS:', error.type, error.message);
     });
     return peer;
+  }
+
+  /** What every RTCPeerConnection of this session is made with: the service's ICE servers, relay-only when chosen. */
+  private rtcConfig(iceServers: RTCIceServer[]): RTCConfiguration {
+    return { iceServers, iceTransportPolicy: this.config?.alwaysRelay ? 'relay' : 'all' };
+  }
+
+  /** Relay-only is chosen but the service offers no relay: such a call could never connect. */
+  get relayMissing(): boolean {
+    const config = this.registration?.peer.options.config;
+    return config?.iceTransportPolicy === 'relay' && !config.iceServers?.some((server: RTCIceServer) => [server.urls].flat().some((url) => /^turns?:/.test(url)));
   }
 
   private opened(): void {
