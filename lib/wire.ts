@@ -88,6 +88,24 @@ export type EndedReason = v.InferOutput<typeof EndedReasonSchema>;
 export const RefusedReasonSchema = v.picklist(['bad-signature', 'handle-taken', 'bad-frame', 'too-many', 'sign-in-failed']);
 export type RefusedReason = v.InferOutput<typeof RefusedReasonSchema>;
 
+/**
+ * Renegotiation of a connected call's media (an ICE restart after the network changed): a session
+ * description or an ICE candidate, passed by the service between the two sides of an accepted call
+ * only. PeerJS never restarts ICE, so Birdcall does it over the control socket.
+ */
+const MediaSignalEntries = {
+  callId: CallIdSchema,
+  description: v.optional(v.strictObject({ type: v.picklist(['offer', 'answer']), sdp: text(14 * 1024) })),
+  candidate: v.optional(
+    v.strictObject({
+      candidate: text(1024),
+      sdpMid: v.nullish(text(64)),
+      sdpMLineIndex: v.nullish(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(64))),
+      usernameFragment: v.nullish(text(256)),
+    }),
+  ),
+};
+
 const message = <T extends string, E extends v.ObjectEntries>(type: T, entries: E) =>
   v.strictObject({ v: v.literal(WIRE_VERSION), type: v.literal(type), ...entries });
 
@@ -132,6 +150,8 @@ export const ServerMessageSchema = v.variant('type', [
     certificate: JwsSchema,
   }),
   message('ended', { callId: CallIdSchema, reason: EndedReasonSchema }),
+  /** The other side's renegotiation (see MediaSignalEntries). */
+  message('media-signal', MediaSignalEntries),
   message('pong', {}),
 ]);
 export type ServerMessage = v.InferOutput<typeof ServerMessageSchema>;
@@ -158,6 +178,8 @@ export const ClientMessageSchema = v.variant('type', [
   message('busy', { callId: CallIdSchema }),
   message('cancel', { callId: CallIdSchema }),
   message('hangup', { callId: CallIdSchema }),
+  /** To the other side of this device's accepted call; dropped for anyone else. */
+  message('media-signal', MediaSignalEntries),
   message('ping', {}),
 ]);
 export type ClientMessage = v.InferOutput<typeof ClientMessageSchema>;
