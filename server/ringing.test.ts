@@ -129,7 +129,7 @@ describe('ringing', () => {
   });
 
   it('rings every device of an X user; the first accept wins', async () => {
-    service = await startTestService({ x: UNREACHABLE_X });
+    service = await startTestService({ x: UNREACHABLE_X, timeouts: { reconnectGraceMs: 200 } });
     const alice = await deviceOfXUser(service, '1', 'alice');
     const phone = await deviceOfXUser(service, '2', 'bob');
     const laptop = await deviceOfXUser(service, '2', 'bob');
@@ -147,6 +147,7 @@ describe('ringing', () => {
     expect(phone.inbox.unread()).toEqual([]);
     expect(alice.inbox.unread()).toEqual([]);
 
+    // The caller's socket lost and not back within the grace period.
     await alice.close();
     expect(await laptop.inbox.next('ended')).toMatchObject({ callId, reason: 'remote-hung-up' });
   });

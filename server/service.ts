@@ -28,6 +28,8 @@ export interface Timeouts {
   signInTicketMs: number;
   /** ws ping interval; a socket that missed the previous pong is dropped. */
   heartbeatMs: number;
+  /** An accepted call waits this long for a device whose control socket was lost to register again. */
+  reconnectGraceMs: number;
 }
 
 export const DEFAULT_TIMEOUTS: Timeouts = {
@@ -36,6 +38,7 @@ export const DEFAULT_TIMEOUTS: Timeouts = {
   unavailableDelayMs: 1_500,
   signInTicketMs: TICKET_TTL_MS,
   heartbeatMs: 30_000,
+  reconnectGraceMs: 30_000,
 };
 
 export type ServiceOptions = Partial<Omit<ServiceConfig, 'dataDir'>> & {

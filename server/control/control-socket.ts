@@ -114,6 +114,8 @@ async function dispatch(session: Session, message: Exclude<ClientMessage, { type
       return deps.calls.cancel(session, message.callId);
     case 'hangup':
       return deps.calls.hangup(session, message.callId);
+    case 'media-signal':
+      return deps.calls.mediaSignal(session, message);
   }
 }
 

@@ -37,6 +37,8 @@ export async function register(ws: WebSocket, nonce: string, hello: Hello, deps:
   send(session, registeredFrame(session, deps));
   deps.ice.schedule(session);
   if (handleTaken) send(session, { v: 1, type: 'refused', reason: 'handle-taken', detail: `@${handleTaken} is in use on another device` });
+  // The same device back on a new socket: its accepted call (if any) moves to this session.
+  deps.calls.deviceRegistered(session);
   return session;
 }
 

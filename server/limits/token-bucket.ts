@@ -23,5 +23,9 @@ export class TokenBucket {
   }
 }
 
-export const CONTROL_RATE = { perSecond: 10, burst: 20 } as const;
+/**
+ * Control: 10 frames a second, bursts of 40. An ICE restart after a network change sends an offer
+ * or answer and 10-20 candidates at once as `media-signal` frames; 40 leaves room for two of those.
+ */
+export const CONTROL_RATE = { perSecond: 10, burst: 40 } as const;
 export const RELAY_RATE = { perSecond: 50, burst: 200 } as const;

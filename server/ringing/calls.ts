@@ -2,8 +2,12 @@
  * Ringing: who is calling whom, on which devices, and when the two PeerJS ids may talk.
  * A device takes part in at most one call at a time (as caller, ringing callee or answerer).
  * Frames about a call a device is not part of are ignored without a reply, to reveal nothing.
+ *
+ * An accepted call outlives a lost control socket for a grace period: when the same device (same
+ * key, so same deviceId) registers again in time, the call moves to its new session; otherwise the
+ * other side gets `ended remote-hung-up`, as on a hangup.
  */
-import type { CallKind, EndedReason } from '../../lib/wire';
+import type { CallKind, ClientMessage, EndedReason, ServerMessage } from '../../lib/wire';
 import { send, type Session, type Sessions } from '../control/session';
 import type { Metrics } from '../metrics';
 import { RingRateLimiter } from './rate-limits';
@@ -13,10 +17,15 @@ export interface RingTimeouts {
   ringMs: number;
   /** Offline, unknown and self-calls all answer `unavailable` after this fixed delay, so they look alike. */
   unavailableDelayMs: number;
+  /** A participant of an accepted call whose control socket was lost has this long to register again. */
+  reconnectGraceMs: number;
 }
+
+type MediaSignal = Extract<ClientMessage, { type: 'media-signal' }>;
 
 interface Call {
   id: string;
+  /** Caller and answerer are rebound to a new session when their device comes back within grace. */
   caller: Session;
   kind: CallKind;
   /** Callee devices still ringing. */
@@ -25,11 +34,23 @@ interface Call {
   timer: NodeJS.Timeout | null;
 }
 
+/** A participant of an accepted call whose control socket was lost, until it registers again or grace ends. */
+interface Away {
+  call: Call;
+  /** The lost session, still the call's caller or answeredBy until the device comes back. */
+  session: Session;
+  /** The call ended meanwhile: the device gets `ended remote-hung-up` when it registers within grace. */
+  ended: boolean;
+  timer: NodeJS.Timeout;
+}
+
 export class Calls {
   private readonly calls = new Map<string, Call>();
   private readonly callOf = new Map<Session, Call>();
   /** Rings that will be answered `unavailable` once the fixed delay has passed. */
   private readonly doomed = new Map<string, { caller: Session; timer: NodeJS.Timeout }>();
+  /** Participants of accepted calls waiting for their device to register again, by deviceId. */
+  private readonly away = new Map<string, Away>();
   readonly limiter: RingRateLimiter;
 
   constructor(
@@ -116,16 +137,58 @@ export class Calls {
     else if (device === call.answeredBy) this.finish(call, null, null, call.caller);
   }
 
-  /** A control socket closed: its calls go on as if it cancelled, dropped out or hung up. */
+  /**
+   * A participant of an accepted call renegotiates its media (ICE restart): passed on as it is to the
+   * other participant's current session. Anything else (a call still ringing, not this device's,
+   * unknown) is dropped without a reply.
+   */
+  mediaSignal(from: Session, message: MediaSignal): void {
+    const call = this.calls.get(message.callId);
+    if (!call?.answeredBy || this.callOf.get(from) !== call) return;
+    const to = from === call.caller ? call.answeredBy : from === call.answeredBy ? call.caller : null;
+    if (!to) return;
+    const frame: ServerMessage = { v: 1, type: 'media-signal', callId: call.id };
+    if (message.description) frame.description = message.description;
+    if (message.candidate) frame.candidate = message.candidate;
+    send(to, frame);
+  }
+
+  /**
+   * A control socket closed: a ringing call goes on as if it cancelled or dropped out; an accepted
+   * call waits reconnectGraceMs for the same device to register again, then ends as on a hangup.
+   */
   sessionClosed(session: Session): void {
     for (const [callId, doomed] of this.doomed) if (doomed.caller === session) this.cancel(session, callId);
     const call = this.callOf.get(session);
     if (!call) return;
-    if (call.caller === session || call.answeredBy === session) this.hangup(session, call.id);
+    if (call.answeredBy && (call.caller === session || call.answeredBy === session)) this.awaitReturn(call, session);
+    else if (call.caller === session) this.cancel(session, call.id);
     else {
       // A ringing device gone: keep ringing the others until no-answer; the caller learns nothing.
       call.ringing.delete(session);
       this.callOf.delete(session);
+    }
+  }
+
+  /**
+   * A device registered on a new control socket. If it was a participant of an accepted call (its
+   * socket lost within grace, or not yet noticed as lost), the call moves to the new session; if
+   * that call ended meanwhile, the new session is told so.
+   */
+  deviceRegistered(session: Session): void {
+    const away = this.away.get(session.deviceId);
+    if (away) {
+      this.away.delete(session.deviceId);
+      clearTimeout(away.timer);
+      if (away.ended) this.end(session, away.call.id, 'remote-hung-up');
+      else this.rebind(away.call, away.session, session);
+      return;
+    }
+    // A network change the service has not noticed yet: the old socket is still open (half-open TCP).
+    for (const call of this.calls.values()) {
+      if (!call.answeredBy) continue;
+      const stale = [call.caller, call.answeredBy].find((s) => s !== session && s.deviceId === session.deviceId);
+      if (stale && this.callOf.get(stale) === call) return this.rebind(call, stale, session);
     }
   }
 
@@ -139,9 +202,36 @@ export class Calls {
   close(): void {
     for (const call of this.calls.values()) this.stopTimer(call);
     for (const { timer } of this.doomed.values()) clearTimeout(timer);
+    for (const { timer } of this.away.values()) clearTimeout(timer);
     this.calls.clear();
     this.callOf.clear();
     this.doomed.clear();
+    this.away.clear();
+  }
+
+  /** The lost session stays the call's party (frames to it go nowhere) until its device returns or grace ends. */
+  private awaitReturn(call: Call, session: Session): void {
+    this.callOf.delete(session);
+    const previous = this.away.get(session.deviceId);
+    if (previous) clearTimeout(previous.timer);
+    const away: Away = {
+      call,
+      session,
+      ended: false,
+      timer: setTimeout(() => {
+        if (this.away.get(session.deviceId) === away) this.away.delete(session.deviceId);
+        if (!away.ended) this.hangup(session, call.id);
+      }, this.timeouts.reconnectGraceMs),
+    };
+    this.away.set(session.deviceId, away);
+  }
+
+  private rebind(call: Call, from: Session, to: Session): void {
+    if (call.caller === from) call.caller = to;
+    else if (call.answeredBy === from) call.answeredBy = to;
+    else return;
+    if (this.callOf.get(from) === call) this.callOf.delete(from);
+    this.callOf.set(to, call);
   }
 
   private ringingFor(device: Session, callId: string): Call | null {
@@ -166,6 +256,7 @@ export class Calls {
     for (const party of [call.caller, call.answeredBy, ...call.ringing]) {
       if (party && this.callOf.get(party) === call) this.callOf.delete(party);
     }
+    for (const away of this.away.values()) if (away.call === call) away.ended = true;
     this.calls.delete(call.id);
   }
 

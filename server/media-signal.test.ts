@@ -1,0 +1,248 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
+import { newCallId } from '../lib/wire';
+import type { RunningService, ServiceOptions } from './service';
+import { deviceWithHandle, TestDevice } from './test-support/device';
+import { Inbox } from './test-support/inbox';
+import { startTestService, wsUrl } from './test-support/test-service';
+
+let service: RunningService;
+afterEach(() => service.close());
+
+const quiet = (ms = 150) => new Promise((resolve) => setTimeout(resolve, ms));
+
+const offer = { type: 'offer', sdp: 'v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\na=ice-options:trickle\r\n' } as const;
+const answer = { type: 'answer', sdp: 'v=0\r\no=- 3 4 IN IP4 127.0.0.1\r\n' } as const;
+const candidate = (i: number) => ({
+  candidate: `candidate:${i} 1 udp 2122260223 192.0.2.${i} 5440${i % 10} typ host`,
+  sdpMid: '0',
+  sdpMLineIndex: 0,
+  usernameFragment: 'abcd',
+});
+
+async function start(options: Partial<ServiceOptions> = {}) {
+  service = await startTestService(options);
+  return { alice: await deviceWithHandle(service, 'alice'), bob: await deviceWithHandle(service, 'bob') };
+}
+
+/** alice rings bob, bob accepts; resolves once both got connect. */
+async function connected(alice: TestDevice, bob: TestDevice): Promise<string> {
+  const callId = newCallId();
+  alice.send({ type: 'ring', callId, to: 'bob', kind: 'video' });
+  await bob.inbox.next('incoming', (f) => f.callId === callId);
+  bob.send({ type: 'accept', callId });
+  await alice.inbox.next('connect', (f) => f.callId === callId);
+  await bob.inbox.next('connect', (f) => f.callId === callId);
+  return callId;
+}
+
+async function openRelay(device: TestDevice) {
+  const ws = new WebSocket(wsUrl(service, `/peerjs?key=peerjs&id=${device.peerId}&token=${device.registered.peerToken}&version=1.5.5`));
+  const inbox = new Inbox<{ type: string; src?: string; dst?: string; payload?: unknown }>(ws);
+  await inbox.next('OPEN');
+  return { ws, inbox, send: (frame: object) => ws.send(JSON.stringify(frame)) };
+}
+
+describe('media-signal', () => {
+  it('passes descriptions and candidates between the two sides of an accepted call, both ways, intact', async () => {
+    const { alice, bob } = await start();
+    const callId = await connected(alice, bob);
+    alice.send({ type: 'media-signal', callId, description: offer });
+    expect(await bob.inbox.next('media-signal')).toEqual({ v: 1, type: 'media-signal', callId, description: offer });
+    alice.send({ type: 'media-signal', callId, candidate: candidate(1) });
+    expect(await bob.inbox.next('media-signal')).toEqual({ v: 1, type: 'media-signal', callId, candidate: candidate(1) });
+    bob.send({ type: 'media-signal', callId, description: answer });
+    expect(await alice.inbox.next('media-signal')).toEqual({ v: 1, type: 'media-signal', callId, description: answer });
+    const sparse = { candidate: '', sdpMid: null, sdpMLineIndex: null };
+    bob.send({ type: 'media-signal', callId, candidate: sparse });
+    expect(await alice.inbox.next('media-signal')).toEqual({ v: 1, type: 'media-signal', callId, candidate: sparse });
+    await quiet();
+    expect(alice.inbox.unread()).toEqual([]);
+    expect(bob.inbox.unread()).toEqual([]);
+  });
+
+  it('drops media-signal before accept, from or about a third device, and for unknown call ids', async () => {
+    const { alice, bob } = await start();
+    const mallory = await deviceWithHandle(service, 'mallory');
+    const callId = newCallId();
+    alice.send({ type: 'ring', callId, to: 'bob', kind: 'audio' });
+    await bob.inbox.next('incoming');
+    alice.send({ type: 'media-signal', callId, description: offer });
+    bob.send({ type: 'media-signal', callId, candidate: candidate(1) });
+    await quiet();
+    expect(alice.inbox.unread()).toEqual([]);
+    expect(bob.inbox.unread()).toEqual([]);
+
+    bob.send({ type: 'accept', callId });
+    await alice.inbox.next('connect');
+    await bob.inbox.next('connect');
+    mallory.send({ type: 'media-signal', callId, description: offer });
+    mallory.send({ type: 'media-signal', callId: newCallId(), candidate: candidate(2) });
+    alice.send({ type: 'media-signal', callId: newCallId(), candidate: candidate(3) });
+    await quiet();
+    expect(alice.inbox.unread()).toEqual([]);
+    expect(bob.inbox.unread()).toEqual([]);
+    expect(mallory.inbox.unread()).toEqual([]);
+    expect(mallory.ws.readyState).toBe(WebSocket.OPEN);
+
+    // Nothing after the call ended either.
+    alice.send({ type: 'hangup', callId });
+    await bob.inbox.next('ended');
+    bob.send({ type: 'media-signal', callId, candidate: candidate(4) });
+    await quiet();
+    expect(alice.inbox.unread()).toEqual([]);
+  });
+
+  it('forwards an offer and 20 candidates sent at once, both ways, and keeps both sockets open', async () => {
+    const { alice, bob } = await start();
+    const callId = await connected(alice, bob);
+    alice.send({ type: 'media-signal', callId, description: offer });
+    for (let i = 0; i < 20; i++) alice.send({ type: 'media-signal', callId, candidate: candidate(i) });
+    bob.send({ type: 'media-signal', callId, description: answer });
+    for (let i = 0; i < 20; i++) bob.send({ type: 'media-signal', callId, candidate: candidate(i) });
+    expect(await bob.inbox.next('media-signal')).toMatchObject({ description: offer });
+    expect(await alice.inbox.next('media-signal')).toMatchObject({ description: answer });
+    for (let i = 0; i < 20; i++) {
+      expect(await bob.inbox.next('media-signal')).toEqual({ v: 1, type: 'media-signal', callId, candidate: candidate(i) });
+      expect(await alice.inbox.next('media-signal')).toEqual({ v: 1, type: 'media-signal', callId, candidate: candidate(i) });
+    }
+    alice.send({ type: 'ping' });
+    bob.send({ type: 'ping' });
+    await alice.inbox.next('pong');
+    await bob.inbox.next('pong');
+    expect(alice.ws.readyState).toBe(WebSocket.OPEN);
+    expect(bob.ws.readyState).toBe(WebSocket.OPEN);
+  });
+});
+
+describe('a lost control socket during an accepted call', () => {
+  it('keeps the call when the same device registers again within grace', async () => {
+    const { alice, bob } = await start({ timeouts: { reconnectGraceMs: 2_000 } });
+    const callId = await connected(alice, bob);
+    const oldPeerId = bob.peerId;
+    await bob.close();
+    await quiet();
+    await bob.connect(service);
+    expect(bob.peerId).not.toBe(oldPeerId);
+    await quiet();
+    expect(alice.inbox.unread()).toEqual([]);
+    expect(bob.inbox.unread()).toEqual([]);
+
+    alice.send({ type: 'media-signal', callId, description: offer });
+    expect(await bob.inbox.next('media-signal')).toEqual({ v: 1, type: 'media-signal', callId, description: offer });
+    bob.send({ type: 'media-signal', callId, description: answer });
+    expect(await alice.inbox.next('media-signal')).toEqual({ v: 1, type: 'media-signal', callId, description: answer });
+
+    // The rebound session is still in a call: rings to it are busy.
+    const carol = await deviceWithHandle(service, 'carol');
+    const other = newCallId();
+    carol.send({ type: 'ring', callId: other, to: 'bob', kind: 'audio' });
+    expect(await carol.inbox.next('ended')).toMatchObject({ callId: other, reason: 'busy' });
+
+    // Past the original grace period nothing ends the call.
+    await quiet(2_200);
+    expect(alice.inbox.unread()).toEqual([]);
+    bob.send({ type: 'hangup', callId });
+    expect(await alice.inbox.next('ended')).toEqual({ v: 1, type: 'ended', callId, reason: 'remote-hung-up' });
+  });
+
+  it('a returning caller can be hung up on by the other side', async () => {
+    const { alice, bob } = await start({ timeouts: { reconnectGraceMs: 2_000 } });
+    const callId = await connected(alice, bob);
+    await alice.close();
+    await alice.connect(service);
+    bob.send({ type: 'media-signal', callId, candidate: candidate(5) });
+    expect(await alice.inbox.next('media-signal')).toMatchObject({ callId, candidate: candidate(5) });
+    bob.send({ type: 'hangup', callId });
+    expect(await alice.inbox.next('ended')).toEqual({ v: 1, type: 'ended', callId, reason: 'remote-hung-up' });
+  });
+
+  it('moves the relay pairing to the new session peer id', async () => {
+    const { alice, bob } = await start({ timeouts: { reconnectGraceMs: 2_000 } });
+    await connected(alice, bob);
+    const aliceRelay = await openRelay(alice);
+    const oldPeerId = bob.peerId;
+    await bob.close();
+    await bob.connect(service);
+    const bobRelay = await openRelay(bob);
+    aliceRelay.send({ type: 'CANDIDATE', dst: oldPeerId, payload: { candidate: 'x' } });
+    aliceRelay.send({ type: 'CANDIDATE', dst: bob.peerId, payload: { candidate: 'y' } });
+    expect(await bobRelay.inbox.next('CANDIDATE')).toEqual({ type: 'CANDIDATE', src: alice.peerId, dst: bob.peerId, payload: { candidate: 'y' } });
+    bobRelay.send({ type: 'ANSWER', dst: alice.peerId, payload: { sdp: 'z' } });
+    expect(await aliceRelay.inbox.next('ANSWER')).toMatchObject({ src: bob.peerId, payload: { sdp: 'z' } });
+  });
+
+  it('takes the call over when the device registers again before its old socket is noticed as lost', async () => {
+    const { alice, bob } = await start({ timeouts: { reconnectGraceMs: 2_000 } });
+    const callId = await connected(alice, bob);
+    const oldSocket = bob.ws;
+    await bob.connect(service);
+    alice.send({ type: 'media-signal', callId, description: offer });
+    expect(await bob.inbox.next('media-signal')).toMatchObject({ description: offer });
+    oldSocket.close();
+    await quiet(300);
+    expect(alice.inbox.unread()).toEqual([]);
+    alice.send({ type: 'hangup', callId });
+    expect(await bob.inbox.next('ended')).toEqual({ v: 1, type: 'ended', callId, reason: 'remote-hung-up' });
+  });
+
+  it('ends the call with remote-hung-up once grace expires', async () => {
+    const { alice, bob } = await start({ timeouts: { reconnectGraceMs: 300 } });
+    const callId = await connected(alice, bob);
+    const started = Date.now();
+    await bob.close();
+    expect(await alice.inbox.next('ended')).toEqual({ v: 1, type: 'ended', callId, reason: 'remote-hung-up' });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(250);
+    // Coming back too late: nothing to rebind, nothing said.
+    await bob.connect(service);
+    await quiet();
+    expect(bob.inbox.unread()).toEqual([]);
+    alice.send({ type: 'media-signal', callId, description: offer });
+    await quiet();
+    expect(bob.inbox.unread()).toEqual([]);
+  });
+
+  it('tells a device returning within grace that the other side hung up meanwhile', async () => {
+    const { alice, bob } = await start({ timeouts: { reconnectGraceMs: 2_000 } });
+    const callId = await connected(alice, bob);
+    await bob.close();
+    await quiet();
+    alice.send({ type: 'hangup', callId });
+    await quiet();
+    expect(alice.inbox.unread()).toEqual([]);
+    await bob.connect(service);
+    expect(await bob.inbox.next('ended')).toEqual({ v: 1, type: 'ended', callId, reason: 'remote-hung-up' });
+    // alice is free again.
+    const next = newCallId();
+    alice.send({ type: 'ring', callId: next, to: 'bob', kind: 'audio' });
+    expect(await bob.inbox.next('incoming')).toMatchObject({ callId: next });
+  });
+
+  it('does not let a different device key take over the call', async () => {
+    const { alice, bob } = await start({ timeouts: { reconnectGraceMs: 500 } });
+    const callId = await connected(alice, bob);
+    await bob.close();
+    const stranger = await TestDevice.create();
+    await stranger.connect(service);
+    const otherBob = await deviceWithHandle(service, 'mallory');
+    alice.send({ type: 'media-signal', callId, description: offer });
+    stranger.send({ type: 'media-signal', callId, description: answer });
+    otherBob.send({ type: 'hangup', callId });
+    expect(await alice.inbox.next('ended')).toEqual({ v: 1, type: 'ended', callId, reason: 'remote-hung-up' });
+    expect(alice.inbox.unread()).toEqual([]);
+    expect(stranger.inbox.unread()).toEqual([]);
+    expect(otherBob.inbox.unread()).toEqual([]);
+  });
+
+  it('keeps ringing calls as before: a caller gone cancels at once', async () => {
+    const { alice, bob } = await start({ timeouts: { reconnectGraceMs: 5_000 } });
+    const callId = newCallId();
+    alice.send({ type: 'ring', callId, to: 'bob', kind: 'audio' });
+    await bob.inbox.next('incoming');
+    await alice.close();
+    expect(await bob.inbox.next('ended', undefined, 1_000)).toMatchObject({ callId, reason: 'cancelled' });
+    await alice.connect(service);
+    await quiet();
+    expect(alice.inbox.unread()).toEqual([]);
+  });
+});
