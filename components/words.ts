@@ -36,6 +36,8 @@ export function phaseText(state: CallState): string {
       return 'Connecting…';
     case 'connected':
       return state.call.kind === 'video' ? 'Video call' : 'Voice call';
+    case 'reconnecting':
+      return 'Reconnecting…';
     case 'ended':
       return endedText(state);
   }

@@ -38,6 +38,18 @@ describe('transition', () => {
       phase: 'connected',
     });
   });
+  it('connected -> reconnecting -> connected keeps the clock; ending while reconnecting is still an answered call', () => {
+    const connected = run(dial, { type: 'media-connected', callId: 'call-0001', at: 2000 });
+    const reconnecting = transition(connected, { type: 'media-interrupted', callId: 'call-0001' });
+    expect(reconnecting).toMatchObject({ phase: 'reconnecting', connectedAt: 2000 });
+    expect(transition(reconnecting, { type: 'media-interrupted', callId: 'call-0001' })).toBe(reconnecting);
+    expect(transition(reconnecting, { type: 'media-connected', callId: 'call-0001', at: 9000 })).toMatchObject({ phase: 'connected', connectedAt: 2000 });
+    const failed = transition(reconnecting, { type: 'end', callId: 'call-0001', reason: 'failed', at: 40_000 });
+    expect(failed).toMatchObject({ phase: 'ended', connectedAt: 2000 });
+    expect(outcomeOf(failed as Extract<CallState, { phase: 'ended' }>)).toBe('answered');
+    // Only a connected call can be interrupted.
+    expect(run(dial, { type: 'media-interrupted', callId: 'call-0001' }).phase).toBe('outgoing');
+  });
   it('outgoing: media before the accept message implies the accept', () => {
     expect(run(dial, { type: 'media-connected', callId: 'call-0001', at: 2 }).phase).toBe('connected');
   });

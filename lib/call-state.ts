@@ -49,6 +49,8 @@ export type CallState =
   | { readonly phase: 'idle' }
   | { readonly phase: 'outgoing' | 'incoming' | 'connecting'; readonly call: CallInfo }
   | { readonly phase: 'connected'; readonly call: CallInfo; readonly connectedAt: number }
+  /** Was connected; the network path is gone and ICE is being restarted (the clock keeps running). */
+  | { readonly phase: 'reconnecting'; readonly call: CallInfo; readonly connectedAt: number }
   | {
       readonly phase: 'ended';
       readonly call: CallInfo;
@@ -67,6 +69,7 @@ export type CallEvent =
   | { type: 'accept'; callId: string }
   | { type: 'remote-accepted'; callId: string; verified: boolean }
   | { type: 'media-connected'; callId: string; at: number }
+  | { type: 'media-interrupted'; callId: string }
   | { type: 'set-muted'; callId: string; muted: boolean }
   | { type: 'set-camera-off'; callId: string; cameraOff: boolean }
   | { type: 'end'; callId: string; reason: EndReason; at: number; detail?: string };
@@ -104,10 +107,13 @@ export function transition(state: CallState, event: CallEvent): CallState {
       // The callee's certificate arrives with the accept: what it says is what we show.
       return state.phase === 'outgoing' ? { phase: 'connecting', call: { ...state.call, verified: event.verified } } : state;
     case 'media-connected':
+      if (state.phase === 'reconnecting') return { phase: 'connected', call: state.call, connectedAt: state.connectedAt };
       // An outgoing call can see media before the accept message: the accept is implied.
       return state.phase === 'connecting' || state.phase === 'outgoing'
         ? { phase: 'connected', call: state.call, connectedAt: event.at }
         : state;
+    case 'media-interrupted':
+      return state.phase === 'connected' ? { phase: 'reconnecting', call: state.call, connectedAt: state.connectedAt } : state;
     case 'set-muted':
       return isActive(state) && state.call.muted !== event.muted
         ? { ...state, call: { ...state.call, muted: event.muted } }
@@ -123,7 +129,7 @@ export function transition(state: CallState, event: CallEvent): CallState {
         call: state.call,
         reason: event.reason,
         endedAt: event.at,
-        ...(state.phase === 'connected' ? { connectedAt: state.connectedAt } : {}),
+        ...(state.phase === 'connected' || state.phase === 'reconnecting' ? { connectedAt: state.connectedAt } : {}),
         ...(event.reason === 'failed' && event.detail ? { detail: event.detail } : {}),
       };
   }

@@ -54,7 +54,7 @@ export type OffscreenEvent =
   | { to: 'background'; type: 'sign-in-failed'; detail: string }
   | { to: 'background'; type: 'incoming'; callId: string; from: Handle; kind: CallKind; verified: boolean }
   | { to: 'background'; type: 'remote-accepted'; callId: string; verified: boolean }
-  | { to: 'background'; type: 'media-connected'; callId: string }
+  | { to: 'background'; type: 'media-connected' | 'media-interrupted'; callId: string }
   | { to: 'background'; type: 'ended'; callId: string; reason: EndReason; detail?: string }
   | { to: 'background'; type: 'permission-needed' };
 
@@ -183,6 +183,7 @@ function checkFields(m: Fields): BackgroundMessage | null {
     case 'remote-accepted':
       return isCallId(m.callId) && typeof m.verified === 'boolean' ? { to, type: m.type, callId: m.callId, verified: m.verified } : null;
     case 'media-connected':
+    case 'media-interrupted':
       return isCallId(m.callId) ? { to, type: m.type, callId: m.callId } : null;
     case 'ended':
       return isCallId(m.callId) && END_REASONS.includes(m.reason as EndReason) && optionalText(m.detail)

@@ -96,7 +96,8 @@ function CallControls({ state, vm }: { state: CallState; vm: CallViewModel }) {
       );
     case 'outgoing':
     case 'connecting':
-    case 'connected': {
+    case 'connected':
+    case 'reconnecting': {
       const { muted, cameraOff, kind } = state.call;
       return (
         <div class="controls">

@@ -34,7 +34,9 @@ export function createCallViewModel(scope: Scope): CallViewModel {
   const error = signal<string | null>(null);
 
   const now = signal(Date.now());
-  const connectedAt = computed(() => (state.value?.phase === 'connected' ? state.value.connectedAt : null));
+  const connectedAt = computed(() =>
+    state.value?.phase === 'connected' || state.value?.phase === 'reconnecting' ? state.value.connectedAt : null,
+  );
   // Tick only while connected: nothing else on screen changes with time.
   scope.effect(() => {
     if (connectedAt.value === null) return;
@@ -45,7 +47,7 @@ export function createCallViewModel(scope: Scope): CallViewModel {
 
   const clock = computed(() => {
     const current = state.value;
-    if (current?.phase === 'connected') return formatClock(now.value - current.connectedAt);
+    if (current?.phase === 'connected' || current?.phase === 'reconnecting') return formatClock(now.value - current.connectedAt);
     if (current?.phase === 'ended' && current.connectedAt !== undefined) return formatClock(current.endedAt - current.connectedAt);
     return null;
   });

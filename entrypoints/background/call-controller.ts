@@ -226,6 +226,9 @@ export function createCallController(platform: Platform, now: () => number = Dat
       case 'media-connected':
         await dispatch({ type: 'media-connected', callId: message.callId, at: now() });
         return { ok: true };
+      case 'media-interrupted':
+        await dispatch({ type: 'media-interrupted', callId: message.callId });
+        return { ok: true };
       case 'ended':
         await dispatch({ type: 'end', callId: message.callId, reason: message.reason, at: now(), ...(message.detail ? { detail: message.detail } : {}) });
         return { ok: true };

@@ -27,6 +27,37 @@ class FakeEmitter {
 /** The RTCPeerConnection under a media call: connection state and remote tracks. */
 class FakePeerConnection extends EventTarget {
   connectionState: RTCPeerConnectionState = 'new';
+  signalingState: RTCSignalingState = 'stable';
+  localDescription: RTCSessionDescriptionInit | null = null;
+  remoteDescriptions: RTCSessionDescriptionInit[] = [];
+  candidates: RTCIceCandidateInit[] = [];
+  restarts = 0;
+  /** PeerJS's handlers, which Birdcall replaces once media flows. */
+  oniceconnectionstatechange: (() => void) | null = () => {};
+  onicecandidate: ((event: { candidate: { toJSON(): RTCIceCandidateInit } | null }) => void) | null = () => {};
+  restartIce() {
+    this.restarts++;
+  }
+  async createOffer(options?: RTCOfferOptions) {
+    return { type: 'offer' as const, sdp: `v=0 offer${options?.iceRestart ? ' ice-restart' : ''}` };
+  }
+  async createAnswer() {
+    return { type: 'answer' as const, sdp: 'v=0 answer' };
+  }
+  async setLocalDescription(description: RTCSessionDescriptionInit) {
+    this.localDescription = description;
+    this.signalingState = description.type === 'offer' ? 'have-local-offer' : 'stable';
+  }
+  async setRemoteDescription(description: RTCSessionDescriptionInit) {
+    this.remoteDescriptions.push(description);
+    this.signalingState = description.type === 'offer' ? 'have-remote-offer' : 'stable';
+  }
+  async addIceCandidate(candidate: RTCIceCandidateInit) {
+    this.candidates.push(candidate);
+  }
+  gather(candidate: RTCIceCandidateInit) {
+    this.onicecandidate?.({ candidate: { toJSON: () => candidate } });
+  }
   receive(kind: string, muted = false) {
     const track = Object.assign(new EventTarget(), { kind, muted });
     this.dispatchEvent(Object.assign(new Event('track'), { track }));
@@ -289,23 +320,61 @@ describe('outgoing CallSession', () => {
     expect(early.reports.at(-1)).toEqual({ type: 'ended', callId, reason: 'failed', detail: 'The connection was lost.' });
   });
 
-  it('a lost network path fails the call: at once when failed, after a 5 s grace when disconnected', async () => {
+  it('a lost network path: reconnecting, the caller restarts ICE through the service, and connected again', async () => {
     const t = setup();
     const session = dial(t);
     session.connect(BOB_PEER, true);
     await settle();
     const pc = t.calls[0]!.pc;
     pc.receive('audio');
+    // Media flowed: Birdcall looks after ICE from now on, not PeerJS (which would close on "failed").
+    expect(pc.oniceconnectionstatechange).toBeNull();
     pc.changeState('disconnected');
-    await vi.advanceTimersByTimeAsync(4_000);
+    expect(t.types().at(-1)).toBe('media-interrupted');
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(pc.restarts).toBe(0); // "disconnected" often comes back by itself
+    await vi.advanceTimersByTimeAsync(500);
+    expect(pc.restarts).toBe(1);
+    expect(t.sent.at(-1)).toEqual({ v: 1, type: 'media-signal', callId, description: { type: 'offer', sdp: 'v=0 offer ice-restart' } });
+    pc.gather({ candidate: 'candidate:1 1 udp 1 10.0.0.2 5000 typ host', sdpMid: '0', sdpMLineIndex: 0 });
+    expect(t.sent.at(-1)).toEqual({
+      v: 1,
+      type: 'media-signal',
+      callId,
+      candidate: { candidate: 'candidate:1 1 udp 1 10.0.0.2 5000 typ host', sdpMid: '0', sdpMLineIndex: 0 },
+    });
+    await session.mediaSignal({ v: 1, type: 'media-signal', callId, description: { type: 'answer', sdp: 'v=0 answer' } });
+    await session.mediaSignal({ v: 1, type: 'media-signal', callId, candidate: { candidate: 'candidate:2 1 udp 1 10.0.0.3 5000 typ host', sdpMid: '0', sdpMLineIndex: 0 } });
+    expect(pc.remoteDescriptions.at(-1)).toEqual({ type: 'answer', sdp: 'v=0 answer' });
+    expect(pc.candidates).toHaveLength(1);
     pc.changeState('connected');
-    await vi.advanceTimersByTimeAsync(10_000);
+    expect(t.types().slice(-2)).toEqual(['media-interrupted', 'media-connected']);
+    await vi.advanceTimersByTimeAsync(60_000);
     expect(t.ended()).toEqual([]);
-    pc.changeState('disconnected');
-    await vi.advanceTimersByTimeAsync(5_000);
+    expect(pc.restarts).toBe(1);
+  });
+
+  it('keeps restarting every 5 s and fails after 30 s without a path; "failed" restarts at once', async () => {
+    const t = setup();
+    const session = dial(t);
+    session.connect(BOB_PEER, true);
+    await settle();
+    const pc = t.calls[0]!.pc;
+    pc.receive('audio');
+    pc.changeState('failed');
+    await settle();
+    expect(pc.restarts).toBe(1);
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(pc.restarts).toBe(3);
+    expect(t.ended()).toEqual([]);
+    await vi.advanceTimersByTimeAsync(20_000);
     expect(t.reports.at(-1)).toEqual({ type: 'ended', callId, reason: 'failed', detail: 'The network path between you was lost.' });
     expect(t.sent.at(-1)).toEqual({ v: 1, type: 'hangup', callId });
+    const restarts = pc.restarts;
+    await vi.advanceTimersByTimeAsync(20_000);
+    expect(pc.restarts).toBe(restarts);
 
+    // Before media ever flowed, a failed path is a failed call.
     const u = setup();
     const other = dial(u);
     other.connect(BOB_PEER, true);
@@ -505,7 +574,7 @@ describe('incoming CallSession', () => {
     },
   );
 
-  it('watches the media PeerJS makes on answer: connected with the first track, failed when the path fails', async () => {
+  it('watches the media PeerJS makes on answer; after a lost path it answers the caller\'s ICE restart', async () => {
     const t = setup();
     const session = ring(t);
     session.accept();
@@ -517,7 +586,17 @@ describe('incoming CallSession', () => {
     expect(t.types()).toEqual(['incoming', 'media-connected']);
     expect(t.host.publishMedia).toHaveBeenLastCalledWith({ local: t.local.stream, remote: expect.any(MediaStream) });
     call.pc.changeState('failed');
-    expect(t.reports.at(-1)).toEqual({ type: 'ended', callId, reason: 'failed', detail: 'The network path between you was lost.' });
+    await vi.advanceTimersByTimeAsync(6_000);
+    // The callee says so and waits: only the caller offers, so the two never offer at once.
+    expect(t.types().at(-1)).toBe('media-interrupted');
+    expect(call.pc.restarts).toBe(0);
+    expect(t.sent.filter((m) => m.type === 'media-signal')).toEqual([]);
+    await session.mediaSignal({ v: 1, type: 'media-signal', callId, description: { type: 'offer', sdp: 'v=0 offer ice-restart' } });
+    expect(call.pc.remoteDescriptions.at(-1)).toEqual({ type: 'offer', sdp: 'v=0 offer ice-restart' });
+    expect(t.sent.at(-1)).toEqual({ v: 1, type: 'media-signal', callId, description: { type: 'answer', sdp: 'v=0 answer' } });
+    call.pc.changeState('connected');
+    expect(t.types().at(-1)).toBe('media-connected');
+    expect(t.ended()).toEqual([]);
   });
 
   it('the media call closing after media flowed is the caller hanging up', async () => {

@@ -16,7 +16,7 @@ import type { Handle } from '@/lib/handle';
 import type { CallMedia } from '@/lib/media-bridge';
 import { describeMediaError, type MediaDevices } from '@/lib/media-devices';
 import type { OffscreenEvent } from '@/lib/messages';
-import type { ClientMessage, EndedReason } from '@/lib/wire';
+import type { ClientMessage, EndedReason, ServerMessage } from '@/lib/wire';
 import { startRingtone } from './ringtone';
 
 type Report = OffscreenEvent extends infer E ? (E extends { to: 'background' } ? Omit<E, 'to'> : never) : never;
@@ -35,7 +35,14 @@ export interface SessionHost {
 /** How long the caller rings before giving up; the service says "no answer" first, this is a backstop. */
 export const RING_TIMEOUT_MS = 50_000;
 const MEDIA_TIMEOUT_MS = 20_000;
-const DISCONNECTED_GRACE_MS = 5_000;
+/** A connected call whose network path is gone has this long to come back before it has failed. */
+export const RECONNECT_DEADLINE_MS = 30_000;
+/** The caller restarts ICE this long after the path went "disconnected" (it often comes back alone), and again every RESTART_EVERY_MS. */
+const RESTART_AFTER_MS = 1_500;
+const RESTART_EVERY_MS = 5_000;
+
+type MediaSignal = Extract<ServerMessage, { type: 'media-signal' }>;
+type MediaSignalCandidate = NonNullable<MediaSignal['candidate']>;
 
 export class CallSession {
   private local: Promise<MediaStream | null> | null = null;
@@ -49,6 +56,9 @@ export class CallSession {
   private accepted = false;
   private connected = false;
   private ended = false;
+  /** The call's RTCPeerConnection once media flowed: from then on Birdcall, not PeerJS, looks after its ICE. */
+  private pc: RTCPeerConnection | null = null;
+  private interruption: { deadline: ReturnType<typeof setTimeout>; restarts: ReturnType<typeof setInterval> | null } | null = null;
   private readonly timers = new Set<ReturnType<typeof setTimeout>>();
   private stopRingtone: (() => void) | null = null;
 
@@ -217,15 +227,79 @@ export class CallSession {
       if (track.muted) track.addEventListener('unmute', () => this.markConnected(), { once: true });
       else this.markConnected();
     });
-    let grace: ReturnType<typeof setTimeout> | null = null;
     pc.addEventListener('connectionstatechange', () => {
-      if (grace) this.clear(grace);
-      grace = null;
-      if (pc.connectionState === 'failed') this.fail('The network path between you was lost.');
-      else if (pc.connectionState === 'disconnected') {
-        grace = this.after(DISCONNECTED_GRACE_MS, () => this.fail('The network path between you was lost.'));
+      const state = pc.connectionState;
+      if (state === 'connected') this.resumed();
+      else if (state === 'disconnected' || state === 'failed') {
+        if (this.connected) this.interrupted(state);
+        else if (state === 'failed') this.fail('The call could not connect.');
       }
     });
+  }
+
+  /** Media flowed once: take ICE over from PeerJS, which would close the call on "failed" and never restarts. */
+  private takeOver(pc: RTCPeerConnection): void {
+    this.pc = pc;
+    pc.oniceconnectionstatechange = null;
+    pc.onicecandidate = ({ candidate }) => {
+      if (candidate) this.host.send({ v: 1, type: 'media-signal', callId: this.callId, candidate: candidate.toJSON() as MediaSignalCandidate });
+    };
+  }
+
+  /** The path is gone: say so, restart ICE (the caller offers; the callee answers), give up after the deadline. */
+  private interrupted(state: 'disconnected' | 'failed'): void {
+    if (!this.interruption) {
+      this.host.report({ type: 'media-interrupted', callId: this.callId });
+      this.interruption = {
+        deadline: this.after(RECONNECT_DEADLINE_MS, () => this.fail('The network path between you was lost.')),
+        restarts: null,
+      };
+    }
+    if (this.direction !== 'outgoing' || this.interruption.restarts) return;
+    const restart = () => void this.restartIce().catch((error: unknown) => console.warn('Birdcall: ICE restart failed:', error));
+    this.interruption.restarts = setInterval(restart, RESTART_EVERY_MS);
+    if (state === 'failed') restart();
+    else this.after(RESTART_AFTER_MS, () => this.interruption && restart());
+  }
+
+  private resumed(): void {
+    if (!this.interruption) return;
+    this.clear(this.interruption.deadline);
+    if (this.interruption.restarts) clearInterval(this.interruption.restarts);
+    this.interruption = null;
+    this.host.report({ type: 'media-connected', callId: this.callId });
+  }
+
+  private async restartIce(): Promise<void> {
+    const pc = this.pc;
+    if (!pc || this.ended) return;
+    pc.restartIce();
+    await pc.setLocalDescription(await pc.createOffer({ iceRestart: true }));
+    this.sendDescription(pc);
+  }
+
+  private sendDescription(pc: RTCPeerConnection): void {
+    const description = pc.localDescription;
+    if (!description || (description.type !== 'offer' && description.type !== 'answer')) return;
+    this.host.send({ v: 1, type: 'media-signal', callId: this.callId, description: { type: description.type, sdp: description.sdp } });
+  }
+
+  /** The other side's renegotiation, through the service. */
+  async mediaSignal(message: MediaSignal): Promise<void> {
+    const pc = this.pc;
+    if (!pc || this.ended) return;
+    try {
+      if (message.description?.type === 'offer' && this.direction === 'incoming') {
+        await pc.setRemoteDescription(message.description);
+        await pc.setLocalDescription(await pc.createAnswer());
+        this.sendDescription(pc);
+      } else if (message.description?.type === 'answer' && this.direction === 'outgoing' && pc.signalingState === 'have-local-offer') {
+        await pc.setRemoteDescription(message.description);
+      }
+      if (message.candidate) await pc.addIceCandidate(message.candidate);
+    } catch (error) {
+      console.warn('Birdcall: renegotiation step refused:', error);
+    }
   }
 
   /** Once both said yes, media must flow within MEDIA_TIMEOUT_MS, or the call has failed. */
@@ -238,6 +312,8 @@ export class CallSession {
   private markConnected(): void {
     if (this.connected || this.ended) return;
     this.connected = true;
+    const pc = this.media?.peerConnection;
+    if (pc) this.takeOver(pc);
     this.host.report({ type: 'media-connected', callId: this.callId });
   }
 
@@ -258,6 +334,8 @@ export class CallSession {
     this.ended = true;
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
+    if (this.interruption?.restarts) clearInterval(this.interruption.restarts);
+    this.interruption = null;
     this.silenceRingtone();
     for (const track of this.localStream?.getTracks() ?? []) track.stop();
     this.localStream = null;

@@ -71,6 +71,9 @@ const onServiceMessage: ServiceLinkListener['message'] = (message, registration)
     case 'ended':
       if (activeSession()?.callId === message.callId) activeSession()?.endedByService(message.reason);
       return;
+    case 'media-signal':
+      if (activeSession()?.callId === message.callId) void activeSession()?.mediaSignal(message);
+      return;
     case 'sign-in-url':
       report({ type: 'sign-in-url', url: message.url });
       return;
