@@ -57,6 +57,17 @@ describe('real coturn', () => {
     expect(await stunBindingAnswers(coturn.port, 1000)).toBe(true);
   });
 
+  it('listens and relays on another local address when given a host', async () => {
+    const other = await startCoturn({ secret, host: '127.0.0.2' });
+    try {
+      expect(other.host).toBe('127.0.0.2');
+      expect(other.urls).toEqual([`turn:127.0.0.2:${other.port}?transport=udp`, `turn:127.0.0.2:${other.port}?transport=tcp`]);
+      expect(await stunBindingAnswers(other.port, 1000, '127.0.0.2')).toBe(true);
+    } finally {
+      await other.close();
+    }
+  });
+
   it('says how to install coturn when turnserver is missing', async () => {
     const path = process.env.PATH;
     process.env.PATH = '/nonexistent';

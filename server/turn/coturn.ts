@@ -1,6 +1,7 @@
 /**
  * A local coturn for development and tests, set up like the service expects its deployment's TURN:
- * REST credentials from a shared secret (`use-auth-secret`), on loopback only, plain UDP and TCP.
+ * REST credentials from a shared secret (`use-auth-secret`), on loopback by default (or one given
+ * local address, e.g. a test bridge's), plain UDP and TCP.
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -18,7 +19,12 @@ const MISSING = 'turnserver (coturn) is not installed: apt-get install coturn';
 
 export interface CoturnOptions {
   secret: string;
-  /** Listening port for UDP and TCP; default: a free one on 127.0.0.1 (coturn has no port 0). */
+  /**
+   * The local IPv4 address coturn listens and allocates relays on (listening-ip and relay-ip).
+   * Default 127.0.0.1.
+   */
+  host?: string;
+  /** Listening port for UDP and TCP; default: a free one on `host` (coturn has no port 0). */
   port?: number;
   /** Each line coturn logs. */
   onLog?: (line: string) => void;
@@ -27,8 +33,10 @@ export interface CoturnOptions {
 }
 
 export interface RunningCoturn {
-  /** turn:127.0.0.1:<port>?transport=udp and …tcp, for TURN_URLS. */
+  /** turn:<host>:<port>?transport=udp and …tcp, for TURN_URLS. */
   urls: string[];
+  /** The address it listens and relays on. */
+  host: string;
   port: number;
   secret: string;
   /** The last lines coturn logged. */
@@ -40,10 +48,10 @@ export function newTurnSecret(): string {
   return randomBytes(32).toString('base64url');
 }
 
-export function coturnConfig(secret: string, port: number, dir: string): string {
+export function coturnConfig(secret: string, port: number, dir: string, host: string = LOOPBACK): string {
   return [
-    `listening-ip=${LOOPBACK}`,
-    `relay-ip=${LOOPBACK}`,
+    `listening-ip=${host}`,
+    `relay-ip=${host}`,
     `listening-port=${port}`,
     'use-auth-secret',
     `static-auth-secret=${secret}`,
@@ -69,10 +77,11 @@ export function coturnConfig(secret: string, port: number, dir: string): string 
 /** Starts turnserver and resolves once it answers a STUN Binding request on UDP and accepts TCP. */
 export async function startCoturn(options: CoturnOptions): Promise<RunningCoturn> {
   if (!options.secret) throw new Error('startCoturn: a secret is required');
-  const port = options.port ?? (await freeLoopbackPort());
+  const host = options.host ?? LOOPBACK;
+  const port = options.port ?? (await freeLoopbackPort(host));
   const dir = mkdtempSync(join(tmpdir(), 'birdcall-coturn-'));
   const configFile = join(dir, 'turnserver.conf');
-  writeFileSync(configFile, coturnConfig(options.secret, port, dir), { mode: 0o600 });
+  writeFileSync(configFile, coturnConfig(options.secret, port, dir, host), { mode: 0o600 });
 
   const lines: string[] = [];
   const child = spawn('turnserver', ['-c', configFile], { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -110,7 +119,7 @@ export async function startCoturn(options: CoturnOptions): Promise<RunningCoturn
       rmSync(dir, { recursive: true, force: true });
     })());
 
-  const ready = waitUntilServing(port, options.startTimeoutMs ?? 10_000);
+  const ready = waitUntilServing(host, port, options.startTimeoutMs ?? 10_000);
   const outcome = await Promise.race([ready.then(() => null), exited.then((exit) => exit)]).catch((error: Error) => ({ code: null, signal: null, error }));
   if (outcome) {
     ready.cancel();
@@ -118,10 +127,11 @@ export async function startCoturn(options: CoturnOptions): Promise<RunningCoturn
     const missing = outcome.error && (outcome.error as NodeJS.ErrnoException).code === 'ENOENT';
     if (missing) throw new Error(MISSING);
     const why = outcome.error ? outcome.error.message : `exited (code ${outcome.code}, signal ${outcome.signal})`;
-    throw new Error(`coturn on ${LOOPBACK}:${port} did not start: ${why}\n${lines.slice(-20).join('\n')}`);
+    throw new Error(`coturn on ${host}:${port} did not start: ${why}\n${lines.slice(-20).join('\n')}`);
   }
   return {
-    urls: [`turn:${LOOPBACK}:${port}?transport=udp`, `turn:${LOOPBACK}:${port}?transport=tcp`],
+    urls: [`turn:${host}:${port}?transport=udp`, `turn:${host}:${port}?transport=tcp`],
+    host,
     port,
     secret: options.secret,
     log: () => [...lines],
@@ -129,13 +139,13 @@ export async function startCoturn(options: CoturnOptions): Promise<RunningCoturn
   };
 }
 
-/** A port free for both UDP and TCP on 127.0.0.1, outside coturn's relay range. */
-export async function freeLoopbackPort(): Promise<number> {
+/** A port free for both UDP and TCP on `host` (default 127.0.0.1), outside coturn's relay range. */
+export async function freeLoopbackPort(host: string = LOOPBACK): Promise<number> {
   for (let attempt = 0; attempt < 50; attempt++) {
     const port = await new Promise<number>((resolve, reject) => {
       const server = createServer();
       server.once('error', reject);
-      server.listen(0, LOOPBACK, () => {
+      server.listen(0, host, () => {
         const address = server.address();
         const chosen = typeof address === 'object' && address ? address.port : 0;
         server.close(() => resolve(chosen));
@@ -148,29 +158,29 @@ export async function freeLoopbackPort(): Promise<number> {
         socket.close();
         resolve(false);
       });
-      socket.bind(port, LOOPBACK, () => socket.close(() => resolve(true)));
+      socket.bind(port, host, () => socket.close(() => resolve(true)));
     });
     if (udpFree) return port;
   }
-  throw new Error('no free UDP+TCP port on 127.0.0.1');
+  throw new Error(`no free UDP+TCP port on ${host}`);
 }
 
 /** Retries a STUN Binding over UDP, then a TCP connect, until both answer or the time is up. */
-function waitUntilServing(port: number, timeoutMs: number): Promise<void> & { cancel(): void } {
+function waitUntilServing(host: string, port: number, timeoutMs: number): Promise<void> & { cancel(): void } {
   let cancelled = false;
   const deadline = Date.now() + timeoutMs;
   const run = async () => {
     while (!cancelled) {
-      if ((await stunBindingAnswers(port, 200)) && (await tcpAccepts(port))) return;
-      if (Date.now() > deadline) throw new Error(`no STUN answer on ${LOOPBACK}:${port} within ${timeoutMs} ms`);
+      if ((await stunBindingAnswers(port, 200, host)) && (await tcpAccepts(port, host))) return;
+      if (Date.now() > deadline) throw new Error(`no STUN answer on ${host}:${port} within ${timeoutMs} ms`);
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
   };
   return Object.assign(run(), { cancel: () => void (cancelled = true) });
 }
 
-/** True when a STUN Binding request (RFC 5389) to 127.0.0.1:port gets a success response. */
-export function stunBindingAnswers(port: number, timeoutMs: number): Promise<boolean> {
+/** True when a STUN Binding request (RFC 5389) to host:port (default 127.0.0.1) gets a success response. */
+export function stunBindingAnswers(port: number, timeoutMs: number, host: string = LOOPBACK): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = createSocket('udp4');
     const transaction = randomBytes(12);
@@ -185,13 +195,13 @@ export function stunBindingAnswers(port: number, timeoutMs: number): Promise<boo
     socket.on('message', (reply) => {
       if (reply.length >= 20 && reply.readUInt16BE(0) === 0x0101 && reply.subarray(8, 20).equals(transaction)) done(true);
     });
-    socket.send(request, port, LOOPBACK);
+    socket.send(request, port, host);
   });
 }
 
-function tcpAccepts(port: number): Promise<boolean> {
+function tcpAccepts(port: number, host: string): Promise<boolean> {
   return new Promise((resolve) => {
-    const socket = connect(port, LOOPBACK);
+    const socket = connect(port, host);
     socket.once('connect', () => {
       socket.destroy();
       resolve(true);

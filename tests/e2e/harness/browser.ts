@@ -2,7 +2,7 @@
  * One headless Chromium with the built Birdcall extension, as every e2e test uses it.
  * Facts behind the choices here: ../shared/notes/browser-testing.md.
  */
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import puppeteer, { type Browser, type HTTPRequest, type Page, type Target, type WebWorker } from 'puppeteer-core';
@@ -25,6 +25,13 @@ export interface LaunchOptions {
   dumpio?: boolean;
   /** How long to wait for the extension's service worker at launch. Default 20 s. */
   timeoutMs?: number;
+  /**
+   * Run Chromium inside this network namespace (`ip netns exec`, root; see ./netns.ts). Puppeteer
+   * then talks to it over a pipe, since a DevTools port would listen on the namespace's own
+   * loopback. The browser reaches only what the namespace reaches (the service and coturn on the
+   * lab's bridge address; x.com pages are served by request interception).
+   */
+  netns?: string;
 }
 
 export type XPageHtml = string | ((path: string, url: URL) => string);
@@ -135,6 +142,10 @@ function killLeftovers(tempDir: string) {
   }
 }
 
+function shellQuote(text: string): string {
+  return `'${text.replace(/'/g, `'\\''`)}'`;
+}
+
 function killGroup(pid: number | undefined) {
   if (!pid) return;
   try {
@@ -147,7 +158,8 @@ function killGroup(pid: number | undefined) {
 export async function launchBrowser(extensionDir: string, options: LaunchOptions = {}): Promise<BirdcallBrowser> {
   const { name = 'browser', args = [], fakeMediaUi = true, timeoutMs = 20_000 } = options;
   const dumpio = options.dumpio ?? process.env.BIRDCALL_E2E_DUMPIO === '1';
-  const executablePath = findChromium();
+  const chromium = findChromium();
+  if (options.netns !== undefined && !/^[\w.-]+$/.test(options.netns)) throw new Error(`netns "${options.netns}": not a namespace name`);
   const extDir = resolve(extensionDir);
   if (!existsSync(join(extDir, 'manifest.json'))) {
     throw new Error(`No built extension at ${extDir} (manifest.json missing). Did the e2e global setup build it?`);
@@ -157,6 +169,13 @@ export async function launchBrowser(extensionDir: string, options: LaunchOptions
   const entry = { pid: undefined as number | undefined, tempDir };
   open.add(entry);
 
+  let executablePath = chromium;
+  if (options.netns !== undefined) {
+    // Puppeteer starts the executable with Chromium's arguments; `exec` keeps the pid Chromium's.
+    executablePath = join(tempDir, 'chromium-in-netns.sh');
+    writeFileSync(executablePath, `#!/bin/sh\nexec ip netns exec ${options.netns} ${shellQuote(chromium)} "$@"\n`, { mode: 0o755 });
+  }
+
   let browser: Browser;
   const launchStarted = Date.now();
   try {
@@ -165,6 +184,7 @@ export async function launchBrowser(extensionDir: string, options: LaunchOptions
       headless: true,
       userDataDir: join(tempDir, 'profile'),
       ignoreDefaultArgs: ['--disable-extensions'],
+      ...(options.netns !== undefined ? { pipe: true } : {}),
       args: [
         ...BASE_FLAGS,
         ...(fakeMediaUi ? ['--use-fake-ui-for-media-stream'] : []),
@@ -183,7 +203,7 @@ export async function launchBrowser(extensionDir: string, options: LaunchOptions
   } catch (error) {
     open.delete(entry);
     rmSync(tempDir, { recursive: true, force: true });
-    throw new Error(`Could not launch ${executablePath}: ${error instanceof Error ? error.message : String(error)}`);
+    throw new Error(`Could not launch ${chromium}${options.netns !== undefined ? ` in network namespace ${options.netns}` : ''}: ${error instanceof Error ? error.message : String(error)}`);
   }
   entry.pid = browser.process()?.pid;
   const launchMs = Date.now() - launchStarted;

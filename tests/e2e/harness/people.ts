@@ -50,6 +50,8 @@ export async function waitForIdentity(browser: BirdcallBrowser, handle: string, 
 /**
  * A browser signed in to X as `handle` that has visited x.com and is registered at the e2e
  * service, or `service` (open mode: the handle x.com shows is claimed, first come, unverified).
+ * With `netns`, Chromium runs in that network namespace (./netns.ts) and `service` must be an
+ * address the namespace reaches, e.g. the lab's bridge address.
  */
 export async function signIn(handle: string, options: LaunchOptions & { service?: string } = {}): Promise<Person> {
   const { service, ...launchOptions } = options;

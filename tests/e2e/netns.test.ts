@@ -1,0 +1,249 @@
+/**
+ * Calls between browsers that each live in their own network namespace, with tcpdump on the
+ * bridge that joins them (./harness/netns.ts): nothing passes between the two browsers before
+ * Accept; with "Always relay calls" nothing passes between them at all (only through coturn);
+ * without it the call goes direct; and a browser behind a NAT that lets only the relay through
+ * still connects, through TURN.
+ *
+ * Needs root, iproute2, iptables, tcpdump and coturn (CI installs them); fails, not skips, without.
+ */
+import type { Page } from 'puppeteer-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { newTurnSecret, startCoturn, type RunningCoturn } from '../../server/turn/coturn';
+import {
+  acceptFromNotification,
+  callFromProfile,
+  closeCallWindows,
+  expectFramesArriving,
+  poll,
+  signIn,
+  sleep,
+  startService,
+  testid,
+  waitForState,
+  type ExtensionChrome,
+  type Person,
+  type RunningService,
+} from './harness';
+import { createLab, requireLabTools, type Capture, type CapturedPacket, type Lab, type NetNs } from './harness/netns';
+
+declare const chrome: ExtensionChrome; // evaluated in extension pages
+
+/** Records every RTCPeerConnection the offscreen document makes, so the test can read its stats. */
+async function watchPeerConnections(offscreen: Page): Promise<void> {
+  await offscreen.evaluate(() => {
+    const w = window as unknown as { birdcallTestPcs?: RTCPeerConnection[] };
+    if (w.birdcallTestPcs) return;
+    const Original = window.RTCPeerConnection;
+    const made: RTCPeerConnection[] = [];
+    w.birdcallTestPcs = made;
+    const Recording = function (this: unknown, config?: RTCConfiguration) {
+      const pc = new Original(config);
+      made.push(pc);
+      return pc;
+    } as unknown as typeof RTCPeerConnection;
+    Recording.prototype = Original.prototype;
+    window.RTCPeerConnection = Recording;
+  });
+}
+
+/** The selected candidate pair of the newest connection: types and addresses of both ends. */
+async function selectedPath(offscreen: Page) {
+  return offscreen.evaluate(async () => {
+    const pcs = (window as unknown as { birdcallTestPcs: RTCPeerConnection[] }).birdcallTestPcs;
+    const pc = pcs.at(-1)!;
+    const stats = [...(await pc.getStats()).values()] as Array<Record<string, unknown>>;
+    const transport = stats.find((s) => s.type === 'transport');
+    const pair = stats.find((s) => s.id === transport?.selectedCandidatePairId);
+    const local = stats.find((s) => s.id === pair?.localCandidateId);
+    const remote = stats.find((s) => s.id === pair?.remoteCandidateId);
+    return {
+      policy: pc.getConfiguration().iceTransportPolicy,
+      local: local?.candidateType as string | undefined,
+      localAddress: `${local?.address}:${local?.port}`,
+      remote: remote?.candidateType as string | undefined,
+      remoteAddress: `${remote?.address}:${remote?.port}`,
+    };
+  });
+}
+
+/**
+ * Sets "Always relay calls" on the options page to `on` (clicking only when it differs), then
+ * makes sure the offscreen document has it before a call starts: the page tells the background
+ * without waiting, so the test sends the same message itself and waits for its answer (the
+ * background answers once it has passed the setting on).
+ */
+async function setAlwaysRelay(person: Person, on: boolean): Promise<void> {
+  const options = await person.browser.openExtensionPage('/options.html');
+  try {
+    const box = await options.waitForSelector(testid('birdcall-always-relay'));
+    await options.waitForFunction(() => !(document.querySelector('[data-testid="birdcall-always-relay"]') as HTMLInputElement).disabled);
+    const checked = await box!.evaluate((el) => (el as HTMLInputElement).checked);
+    if (checked !== on) await box!.click();
+    await options.waitForFunction(
+      (want: boolean) => (document.querySelector('[data-testid="birdcall-always-relay"]') as HTMLInputElement).checked === want,
+      {},
+      on,
+    );
+    await poll(
+      async () => ((await options.evaluate(async () => (await chrome.storage.local.get('alwaysRelay')).alwaysRelay)) ?? false) === on || undefined,
+      `alwaysRelay stored as ${on}`,
+      { timeoutMs: 5000 },
+    );
+    await options.evaluate(() => chrome.runtime.sendMessage({ to: 'background', type: 'always-relay-changed' }));
+  } finally {
+    await options.close();
+  }
+}
+
+const show = (packets: CapturedPacket[]) =>
+  packets
+    .slice(0, 10)
+    .map((p) => p.line)
+    .join('\n');
+
+describe('browsers in their own network namespaces, seen from the bridge', () => {
+  let lab: Lab;
+  let coturn: RunningCoturn;
+  let service: RunningService;
+  let nsA: NetNs;
+  let nsB: NetNs;
+  let alice: Person;
+  let bob: Person;
+  let carol: Person | undefined;
+  const captures: Capture[] = [];
+
+  const capture = async () => {
+    const started = await lab.capture('ip');
+    captures.push(started);
+    return started;
+  };
+
+  beforeAll(async () => {
+    requireLabTools(['ip', 'iptables', 'tcpdump', 'turnserver']);
+    lab = createLab();
+    nsA = lab.namespace('a');
+    nsB = lab.namespace('b');
+    const secret = newTurnSecret();
+    coturn = await startCoturn({ secret, host: lab.bridgeAddress });
+    service = await startService({ host: lab.bridgeAddress, env: { TURN_URLS: coturn.urls.join(','), TURN_SECRET: secret } });
+    [alice, bob] = await Promise.all([
+      signIn('alice', { service: service.url, netns: nsA.name }),
+      signIn('bob', { service: service.url, netns: nsB.name }),
+    ]);
+    await Promise.all([watchPeerConnections(await alice.browser.offscreenPage()), watchPeerConnections(await bob.browser.offscreenPage())]);
+  });
+  afterEach(async () => {
+    await Promise.all([alice, bob, carol].filter((p): p is Person => !!p).map(closeCallWindows));
+  });
+  afterAll(async () => {
+    await Promise.all(captures.map((c) => c.stop()));
+    await Promise.all([alice?.browser.close(), bob?.browser.close(), carol?.browser.close()]);
+    await service?.close();
+    await coturn?.close();
+    await lab?.close();
+  });
+
+  it('sends nothing between the browsers while ringing; after Accept (relay off) the call goes direct', async () => {
+    await Promise.all([setAlwaysRelay(alice, false), setAlwaysRelay(bob, false)]);
+    const seen = await capture();
+    const aliceWindow = await callFromProfile(alice, 'bob', 'video');
+    await waitForState(aliceWindow, 'outgoing', { peer: 'bob' });
+    await bob.browser.waitForNotification('birdcall-incoming-');
+    await sleep(2000);
+    const beforeAccept = seen.between(nsA.address, nsB.address);
+    expect(beforeAccept, `packets between the browsers before Accept:\n${show(beforeAccept)}`).toEqual([]);
+
+    const acceptedAt = Date.now();
+    const bobWindow = await acceptFromNotification(bob);
+    await waitForState(aliceWindow, 'connected', { peer: 'bob' });
+    await waitForState(bobWindow, 'connected', { peer: 'alice' });
+    await expectFramesArriving(aliceWindow, 'birdcall-remote-video');
+    await expectFramesArriving(bobWindow, 'birdcall-remote-video');
+
+    const direct = seen.between(nsA.address, nsB.address, acceptedAt);
+    const [alicePath, bobPath] = await Promise.all([selectedPath(await alice.browser.offscreenPage()), selectedPath(await bob.browser.offscreenPage())]);
+    console.log(`[netns] direct: ${direct.length} packets between ${nsA.address} and ${nsB.address} after Accept; alice ${JSON.stringify(alicePath)}`);
+    expect(direct.length, 'packets between the browsers after Accept (the call should go direct)').toBeGreaterThan(0);
+    expect(direct.some((p) => p.src === nsA.address) && direct.some((p) => p.src === nsB.address)).toBe(true);
+    expect(alicePath).toMatchObject({ policy: 'all', local: 'host', remote: 'host', localAddress: expect.stringContaining(nsA.address) });
+    expect(bobPath).toMatchObject({ policy: 'all', local: 'host', remote: 'host', localAddress: expect.stringContaining(nsB.address) });
+
+    await aliceWindow.click(testid('birdcall-hangup'));
+    await waitForState(bobWindow, 'ended', { reason: 'remote-hung-up' });
+    await Promise.all([aliceWindow.close(), bobWindow.close()]);
+    await seen.stop();
+  }, 60_000);
+
+  it('with "Always relay calls" on both sides, not one packet passes between the browsers: frames flow both ways through coturn', async () => {
+    await Promise.all([setAlwaysRelay(alice, true), setAlwaysRelay(bob, true)]);
+    const seen = await capture();
+    const aliceWindow = await callFromProfile(alice, 'bob', 'video');
+    const bobWindow = await acceptFromNotification(bob);
+    await waitForState(aliceWindow, 'connected', { peer: 'bob' });
+    await waitForState(bobWindow, 'connected', { peer: 'alice' });
+    await expectFramesArriving(aliceWindow, 'birdcall-remote-video');
+    await expectFramesArriving(bobWindow, 'birdcall-remote-video');
+    await sleep(1000);
+    const [alicePath, bobPath] = await Promise.all([selectedPath(await alice.browser.offscreenPage()), selectedPath(await bob.browser.offscreenPage())]);
+    expect(alicePath, JSON.stringify(alicePath)).toMatchObject({ policy: 'relay', local: 'relay', remote: 'relay' });
+    expect(bobPath, JSON.stringify(bobPath)).toMatchObject({ policy: 'relay', local: 'relay', remote: 'relay' });
+
+    await aliceWindow.click(testid('birdcall-hangup'));
+    await waitForState(bobWindow, 'ended', { reason: 'remote-hung-up' });
+    await Promise.all([aliceWindow.close(), bobWindow.close()]);
+    await seen.stop();
+
+    const between = seen.between(nsA.address, nsB.address);
+    expect(between, `packets between the browsers during a relayed call:\n${show(between)}`).toEqual([]);
+    const aliceTurn = seen.withPort(nsA.address, coturn.port);
+    const bobTurn = seen.withPort(nsB.address, coturn.port);
+    console.log(`[netns] relay: alice<->coturn ${aliceTurn.length} packets, bob<->coturn ${bobTurn.length}, between them 0`);
+    for (const [who, packets, address] of [['alice', aliceTurn, nsA.address], ['bob', bobTurn, nsB.address]] as const) {
+      expect(packets.filter((p) => p.src === address).length, `${who} -> coturn`).toBeGreaterThan(100);
+      expect(packets.filter((p) => p.dst === address).length, `coturn -> ${who}`).toBeGreaterThan(100);
+    }
+  }, 60_000);
+
+  it('a browser behind a NAT that lets only the relay through connects through TURN', async () => {
+    await setAlwaysRelay(alice, false);
+    // MASQUERADE --random-fully with only replies let back in is not enough on its own: alice has
+    // no NAT, so carol's checks to alice's host candidate open the way back (a prflx pair, seen
+    // going direct). The router also forwards the LAN only to the bridge address (service, coturn).
+    const nat = lab.natRouter('r', { onlyTo: [lab.bridgeAddress] });
+    const nsC = nat.namespace('c');
+    carol = await signIn('carol', { service: service.url, netns: nsC.name });
+    const carolOffscreen = await carol.browser.offscreenPage();
+    await watchPeerConnections(carolOffscreen);
+    const seen = await capture();
+
+    const carolWindow = await callFromProfile(carol, 'alice', 'video');
+    const aliceWindow = await acceptFromNotification(alice);
+    await waitForState(carolWindow, 'connected', { peer: 'alice' });
+    await waitForState(aliceWindow, 'connected', { peer: 'carol' });
+    await expectFramesArriving(carolWindow, 'birdcall-remote-video');
+    await expectFramesArriving(aliceWindow, 'birdcall-remote-video');
+    const carolPath = await selectedPath(carolOffscreen);
+    const alicePath = await selectedPath(await alice.browser.offscreenPage());
+    console.log(`[netns] nat: carol ${JSON.stringify(carolPath)}; alice ${JSON.stringify(alicePath)}`);
+
+    await carolWindow.click(testid('birdcall-hangup'));
+    await waitForState(aliceWindow, 'ended', { reason: 'remote-hung-up' });
+    await Promise.all([aliceWindow.close(), carolWindow.close()]);
+    await seen.stop();
+
+    expect(carolPath.policy).toBe('all');
+    expect([carolPath.local, carolPath.remote], 'the NATed side\'s selected pair goes through a relay').toContain('relay');
+    // Alice's checks towards carol's server-reflexive address may reach the router, which turns
+    // them away (ICMP port unreachable): nothing from carol's side ever reaches alice directly.
+    const fromNat = seen.between(nsA.address, nat.wanAddress).filter((p) => p.src === nat.wanAddress && p.proto !== 'ICMP');
+    expect(fromNat, `packets from the NAT's outside address to alice:\n${show(fromNat)}`).toEqual([]);
+    const toNat = seen.between(nsA.address, nat.wanAddress).filter((p) => p.src === nsA.address);
+    expect(toNat.length, `alice's packets to the NAT's outside address (failed checks only):\n${show(toNat)}`).toBeLessThan(50);
+    expect(seen.withPort(nat.wanAddress, coturn.port).length, 'NAT <-> coturn').toBeGreaterThan(100);
+    // The NAT hides the LAN: no packet on the bridge comes from a LAN address (alice's checks to
+    // carol's host candidate go to her gateway and die there, as a LAN address is not routed).
+    const fromLan = seen.packets().filter((p) => p.src === nsC.address);
+    expect(fromLan, `packets from carol's LAN address on the bridge:\n${show(fromLan)}`).toEqual([]);
+  }, 60_000);
+});
