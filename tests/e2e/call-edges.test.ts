@@ -129,7 +129,8 @@ describe("Birdcall's service going away", () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'birdcall-restart-'));
     const server = await startService({ dataDir });
     let restarted: Awaited<ReturnType<typeof startService>> | null = null;
-    const [carol, dan] = await Promise.all([signIn('carol'), signIn('dan')]);
+    // Handles no other file claims on the shared e2e service, where handles are first come.
+    const [carol, dan] = await Promise.all([signIn('carol_r'), signIn('dan_r')]);
     try {
       // Point both at this server from the options page, as a person would.
       for (const person of [carol, dan]) {
@@ -151,7 +152,7 @@ describe("Birdcall's service going away", () => {
       // Reconnects back off up to 10 s (jittered): allow a few rounds on a loaded machine.
       for (const person of [carol, dan]) await waitForIdentity(person.browser, person.handle, false, 40_000);
 
-      const carolWindow = await callFromProfile(carol, 'dan', 'audio');
+      const carolWindow = await callFromProfile(carol, 'dan_r', 'audio');
       const danWindow = await acceptFromNotification(dan);
       await waitForState(carolWindow, 'connected');
       await waitForState(danWindow, 'connected');
