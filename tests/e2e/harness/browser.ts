@@ -173,7 +173,7 @@ export async function launchBrowser(extensionDir: string, options: LaunchOptions
   if (options.netns !== undefined) {
     // Puppeteer starts the executable with Chromium's arguments; `exec` keeps the pid Chromium's.
     executablePath = join(tempDir, 'chromium-in-netns.sh');
-    writeFileSync(executablePath, `#!/bin/sh\nexec ip netns exec ${options.netns} ${shellQuote(chromium)} "$@"\n`, { mode: 0o755 });
+    writeFileSync(executablePath, `#!/bin/sh\nPATH="$PATH:/usr/sbin:/sbin"; export PATH\nexec ip netns exec ${options.netns} ${shellQuote(chromium)} "$@"\n`, { mode: 0o755 });
   }
 
   let browser: Browser;

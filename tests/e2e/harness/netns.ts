@@ -19,6 +19,9 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 
 export const LAB_PREFIX = 'bc';
 
+/** ip, iptables and tcpdump live in /usr/sbin on Debian, which a non-login PATH may lack. */
+const env = { ...process.env, PATH: [process.env.PATH, '/usr/sbin', '/sbin'].filter(Boolean).join(':') };
+
 export interface NetNs {
   /** The namespace's name (ip netns), e.g. "bc1234a"; pass it to launchBrowser({ netns }). */
   name: string;
@@ -102,7 +105,7 @@ export interface Lab {
 }
 
 function run(command: string, args: string[]): string {
-  const result = spawnSync(command, args, { encoding: 'utf8' });
+  const result = spawnSync(command, args, { encoding: 'utf8', env });
   if (result.error) throw new Error(`${command} ${args.join(' ')}: ${result.error.message}`);
   if (result.status !== 0) {
     throw new Error(`${command} ${args.join(' ')} exited ${result.status}: ${(result.stderr || result.stdout).trim()}`);
@@ -128,7 +131,7 @@ export function requireLabTools(tools: string[] = ['ip', 'iptables', 'tcpdump', 
   if (process.platform !== 'linux') problems.push(`network namespaces need Linux (this is ${process.platform})`);
   if (process.getuid?.() !== 0) problems.push(`must run as root (uid ${process.getuid?.()}) to create network namespaces`);
   const packages: Record<string, string> = { ip: 'iproute2', iptables: 'iptables', tcpdump: 'tcpdump', turnserver: 'coturn' };
-  const missing = tools.filter((tool) => spawnSync('sh', ['-c', `command -v ${tool}`]).status !== 0);
+  const missing = tools.filter((tool) => spawnSync('sh', ['-c', `command -v ${tool}`], { env }).status !== 0);
   if (missing.length) {
     problems.push(`missing ${missing.join(', ')}: apt-get install -y ${missing.map((tool) => packages[tool] ?? tool).join(' ')}`);
   }
@@ -197,7 +200,7 @@ function makeNetNs(name: string, iface: string, address: string, gateway: string
     gateway,
     iface,
     exec: (command) => run('ip', ['netns', 'exec', name, ...command]),
-    spawn: (command) => spawn('ip', ['netns', 'exec', name, ...command], { stdio: ['ignore', 'pipe', 'pipe'] }),
+    spawn: (command) => spawn('ip', ['netns', 'exec', name, ...command], { stdio: ['ignore', 'pipe', 'pipe'], env }),
     setLink(up) {
       ip('-n', name, 'link', 'set', iface, up ? 'up' : 'down');
       if (up) ip('-n', name, 'route', 'replace', 'default', 'via', ns.gateway);
@@ -362,6 +365,7 @@ export function parseTcpdumpLine(line: string, at = Date.now()): CapturedPacket 
 export async function startCapture(iface: string, filter = 'ip'): Promise<Capture> {
   const child = spawn('tcpdump', ['-i', iface, '-nn', '-l', '-q', ...filter.split(/\s+/).filter(Boolean)], {
     stdio: ['ignore', 'pipe', 'pipe'],
+    env,
   });
   const packets: CapturedPacket[] = [];
   let stderr = '';
