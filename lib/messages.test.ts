@@ -104,7 +104,7 @@ describe('layout-changed', () => {
 });
 
 describe('parseOffscreenCommand', () => {
-  const config = { url: 'http://127.0.0.1:9000/', claim: 'alice', alwaysRelay: false };
+  const config = { url: 'http://127.0.0.1:9000/', claim: 'alice' };
   const background: Sender = { id: ownId, url: `${origin}background.js` };
   it.each([
     { to: 'offscreen', type: 'configure', config },
@@ -112,14 +112,14 @@ describe('parseOffscreenCommand', () => {
     { to: 'offscreen', type: 'configure', config: null },
     { to: 'offscreen', type: 'sign-in-start', redirectUri: 'https://abcdefghijklmnopabcdefghijklmnop.chromiumapp.org/x' },
     { to: 'offscreen', type: 'sign-in-finish', redirectedTo: 'https://abcdefghijklmnopabcdefghijklmnop.chromiumapp.org/x?ticket=a&result=b' },
-    { to: 'offscreen', type: 'dial', callId: 'call-0001', peer: 'bob', kind: 'audio' },
+    { to: 'offscreen', type: 'dial', callId: 'call-0001', peer: 'bob', kind: 'audio', alwaysRelay: false },
   ])('accepts %o from the extension', (command) => {
     expect(parseOffscreenCommand(command, background, ownId, origin)).toEqual({ ok: true, message: command });
   });
   it('refuses commands from x.com and malformed ones', () => {
     expect(parseOffscreenCommand({ to: 'offscreen', type: 'hangup', callId: 'call-0001' }, xTab, ownId, origin).ok).toBe(false);
     expect(parseOffscreenCommand({ to: 'offscreen', type: 'configure', config: { ...config, claim: 'Not A Handle' } }, popup, ownId, origin).ok).toBe(false);
-    expect(parseOffscreenCommand({ to: 'offscreen', type: 'configure', config: { claim: 'alice', alwaysRelay: false } }, popup, ownId, origin).ok).toBe(false);
+    expect(parseOffscreenCommand({ to: 'offscreen', type: 'configure', config: { claim: 'alice' } }, popup, ownId, origin).ok).toBe(false);
     expect(parseOffscreenCommand({ to: 'offscreen', type: 'sign-in-start', redirectUri: 5 }, popup, ownId, origin).ok).toBe(false);
     expect(parseOffscreenCommand({ to: 'offscreen', type: 'sign-in-finish', redirectedTo: 'x'.repeat(3000) }, popup, ownId, origin).ok).toBe(false);
     expect(parseOffscreenCommand({ to: 'offscreen', type: 'dial', callId: 'call-0001', peer: '@bob', kind: 'audio' }, popup, ownId, origin).ok).toBe(false);

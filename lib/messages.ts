@@ -39,7 +39,6 @@ export type UiRequest =
   | { to: 'background'; type: 'set-camera-off'; cameraOff: boolean }
   | { to: 'background'; type: 'history-seen' }
   | { to: 'background'; type: 'signal-url-changed' }
-  | { to: 'background'; type: 'always-relay-changed' }
   | { to: 'background'; type: 'media-permission-granted' }
   | { to: 'background'; type: 'sign-in' };
 
@@ -66,8 +65,6 @@ export interface ServiceConfig {
   url: string;
   /** Used by services without X sign-in, where a handle is first come per device; else ignored. */
   claim: Handle | null;
-  /** Relay-only ICE for every call (the "Always relay calls" option). */
-  alwaysRelay: boolean;
 }
 
 /** What the background tells the offscreen document. */
@@ -75,8 +72,10 @@ export type OffscreenCommand =
   | { to: 'offscreen'; type: 'configure'; config: ServiceConfig | null }
   | { to: 'offscreen'; type: 'sign-in-start'; redirectUri: string }
   | { to: 'offscreen'; type: 'sign-in-finish'; redirectedTo: string }
-  | { to: 'offscreen'; type: 'dial'; callId: string; peer: Handle; kind: CallKind }
-  | { to: 'offscreen'; type: 'accept' | 'decline' | 'hangup'; callId: string }
+  /** `alwaysRelay`: this call's connection is relay-only (the "Always relay calls" option, read as the call starts). */
+  | { to: 'offscreen'; type: 'dial'; callId: string; peer: Handle; kind: CallKind; alwaysRelay: boolean }
+  | { to: 'offscreen'; type: 'accept'; callId: string; alwaysRelay: boolean }
+  | { to: 'offscreen'; type: 'decline' | 'hangup'; callId: string }
   | { to: 'offscreen'; type: 'set-muted'; muted: boolean }
   | { to: 'offscreen'; type: 'set-camera-off'; cameraOff: boolean };
 
@@ -154,7 +153,6 @@ function checkFields(m: Fields): BackgroundMessage | null {
     case 'hangup':
     case 'history-seen':
     case 'signal-url-changed':
-    case 'always-relay-changed':
     case 'media-permission-granted':
     case 'sign-in':
     case 'offscreen-ready':
@@ -218,10 +216,13 @@ export function parseOffscreenCommand(data: unknown, sender: Sender, ownId: stri
         ? { ok: true, message: { to, type: m.type, redirectedTo: m.redirectedTo } }
         : { ok: false, error: 'malformed sign-in-finish' };
     case 'dial':
-      return isCallId(m.callId) && isHandle(m.peer) && isCallKind(m.kind)
-        ? { ok: true, message: { to, type: m.type, callId: m.callId, peer: m.peer, kind: m.kind } }
+      return isCallId(m.callId) && isHandle(m.peer) && isCallKind(m.kind) && typeof m.alwaysRelay === 'boolean'
+        ? { ok: true, message: { to, type: m.type, callId: m.callId, peer: m.peer, kind: m.kind, alwaysRelay: m.alwaysRelay } }
         : { ok: false, error: 'malformed dial' };
     case 'accept':
+      return isCallId(m.callId) && typeof m.alwaysRelay === 'boolean'
+        ? { ok: true, message: { to, type: m.type, callId: m.callId, alwaysRelay: m.alwaysRelay } }
+        : { ok: false, error: 'malformed accept' };
     case 'decline':
     case 'hangup':
       return isCallId(m.callId) ? { ok: true, message: { to, type: m.type, callId: m.callId } } : { ok: false, error: `malformed ${m.type}` };
@@ -239,5 +240,5 @@ export function parseOffscreenCommand(data: unknown, sender: Sender, ownId: stri
 function isServiceConfig(value: unknown): value is ServiceConfig {
   if (typeof value !== 'object' || value === null) return false;
   const c = value as Fields;
-  return typeof c.url === 'string' && c.url.length <= 500 && (c.claim === null || isHandle(c.claim)) && typeof c.alwaysRelay === 'boolean';
+  return typeof c.url === 'string' && c.url.length <= 500 && (c.claim === null || isHandle(c.claim));
 }

@@ -18,7 +18,7 @@ export interface OptionsViewModel {
   readonly notice: ReadonlySignal<string | null>;
   readonly signal: Stored<SignalState>;
   readonly alwaysRelay: Stored<boolean>;
-  /** Stored at once; the next call uses it. */
+  /** Stored at once; every call from then on reads it as it starts. */
   setAlwaysRelay(on: boolean): Promise<void>;
   edit(text: string): void;
   save(): Promise<void>;
@@ -56,10 +56,7 @@ export function createOptionsViewModel(scope: Scope): OptionsViewModel {
     notice,
     signal: storedSignal(scope, signalStatus),
     alwaysRelay: storedSignal(scope, alwaysRelay),
-    async setAlwaysRelay(on) {
-      await alwaysRelay.setValue(on);
-      await sendToBackground({ to: 'background', type: 'always-relay-changed' });
-    },
+    setAlwaysRelay: (on) => alwaysRelay.setValue(on),
     edit(value) {
       draft.value = value;
       notice.value = null;

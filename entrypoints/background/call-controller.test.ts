@@ -67,17 +67,22 @@ describe('call controller', () => {
       await controller.handle({ ...bg, type: 'account', identity: null, signIn: false });
       await controller.handle({ ...bg, type: 'signed-in', handle: 'alice' as Handle });
       expect(await store.pageHandle.getValue()).toBe('alice');
-      expect(log.sent).toEqual([{ to: 'offscreen', type: 'configure', config: { url: LOCAL_SIGNAL_URL, claim: 'alice', alwaysRelay: false } }]);
+      expect(log.sent).toEqual([{ to: 'offscreen', type: 'configure', config: { url: LOCAL_SIGNAL_URL, claim: 'alice' } }]);
       // The same handle again changes nothing.
       await controller.handle({ ...bg, type: 'signed-in', handle: 'alice' as Handle });
       expect(log.sent).toHaveLength(1);
-      expect(await controller.handle({ ...bg, type: 'offscreen-ready' })).toEqual({ ok: true, config: { url: LOCAL_SIGNAL_URL, claim: 'alice', alwaysRelay: false } });
+      expect(await controller.handle({ ...bg, type: 'offscreen-ready' })).toEqual({ ok: true, config: { url: LOCAL_SIGNAL_URL, claim: 'alice' } });
     });
 
-    it('"Always relay calls" changed: the offscreen document gets it with the rest of its configuration', async () => {
+    it('"Always relay calls" is read as each call starts: dial and accept carry it', async () => {
       await store.alwaysRelay.setValue(true);
-      await controller.handle({ ...bg, type: 'always-relay-changed' });
-      expect(log.sent).toEqual([{ to: 'offscreen', type: 'configure', config: { url: LOCAL_SIGNAL_URL, claim: null, alwaysRelay: true } }]);
+      await controller.handle({ ...bg, type: 'place-call', handle: 'bob' as Handle, kind: 'audio' });
+      expect(log.sent.find((c) => c.type === 'dial')).toMatchObject({ alwaysRelay: true });
+      await controller.handle({ ...bg, type: 'hangup' });
+      await store.alwaysRelay.setValue(false);
+      await controller.handle({ ...bg, type: 'incoming', callId: 'call-0009', from: 'carol' as Handle, kind: 'audio', verified: true });
+      await controller.handle({ ...bg, type: 'accept' });
+      expect(log.sent.find((c) => c.type === 'accept')).toEqual({ to: 'offscreen', type: 'accept', callId: 'call-0009', alwaysRelay: false });
     });
 
     it('signed-in never changes an identity the device has: the page handle is only remembered', async () => {
@@ -203,7 +208,7 @@ describe('call controller', () => {
     expect(log.shown).toEqual([expect.objectContaining({ callId, peer: 'bob', kind: 'video', verified: true })]);
     await controller.onNotificationButton(callId, 0);
     expect(log.cleared).toEqual([callId]);
-    expect(log.sent.at(-1)).toEqual({ to: 'offscreen', type: 'accept', callId });
+    expect(log.sent.at(-1)).toEqual({ to: 'offscreen', type: 'accept', callId, alwaysRelay: false });
     expect(log.windows).toBe(1);
     clock = 2000;
     await controller.handle({ ...bg, type: 'media-connected', callId });

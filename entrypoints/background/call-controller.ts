@@ -72,7 +72,7 @@ export function createCallController(platform: Platform, now: () => number = Dat
       await store.signalStatus.setValue({ status: 'error', detail: parsed.error });
       return null;
     }
-    return { url, claim: await store.pageHandle.getValue(), alwaysRelay: await store.alwaysRelay.getValue() };
+    return { url, claim: await store.pageHandle.getValue() };
   }
 
   async function configureOffscreen(): Promise<void> {
@@ -114,7 +114,7 @@ export function createCallController(platform: Platform, now: () => number = Dat
     // With X sign-in, the service only reaches handles that X vouched for; the callee's certificate confirms it on accept.
     await dispatch({ type: 'dial', callId, peer, kind, verified: account.signIn, at: now() });
     // Ring first: opening a window takes longer than the whole signaling round trip.
-    const dialing = platform.sendToOffscreen({ to: 'offscreen', type: 'dial', callId, peer, kind }).catch(async (error: unknown) => {
+    const dialing = platform.sendToOffscreen({ to: 'offscreen', type: 'dial', callId, peer, kind, alwaysRelay: await store.alwaysRelay.getValue() }).catch(async (error: unknown) => {
       await dispatch({ type: 'end', callId, reason: 'failed', at: now(), detail: String(error) });
     });
     await Promise.all([dialing, openCallWindow()]);
@@ -126,7 +126,8 @@ export function createCallController(platform: Platform, now: () => number = Dat
     if (state.phase !== 'incoming') return { ok: false, error: 'There is no incoming call to accept.' };
     const callId = state.call.callId;
     await dispatch({ type: 'accept', callId });
-    await Promise.all([platform.sendToOffscreen({ to: 'offscreen', type: 'accept', callId }), openCallWindow()]);
+    const alwaysRelay = await store.alwaysRelay.getValue();
+    await Promise.all([platform.sendToOffscreen({ to: 'offscreen', type: 'accept', callId, alwaysRelay }), openCallWindow()]);
     return { ok: true };
   }
 
@@ -173,7 +174,6 @@ export function createCallController(platform: Platform, now: () => number = Dat
         await store.signInError.setValue(message.detail);
         return { ok: true };
       case 'signal-url-changed':
-      case 'always-relay-changed':
         await configureOffscreen();
         return { ok: true };
       case 'offscreen-ready':

@@ -163,6 +163,7 @@ async function run(command: OffscreenCommand): Promise<void> {
         });
         return;
       }
+      link.useRelayOnly(command.alwaysRelay);
       if (link.relayMissing) {
         report({ type: 'ended', callId: command.callId, reason: 'failed', detail: RELAY_MISSING });
         return;
@@ -172,6 +173,7 @@ async function run(command: OffscreenCommand): Promise<void> {
     }
     case 'accept':
       if (session?.callId !== command.callId) return;
+      link.useRelayOnly(command.alwaysRelay);
       if (link.relayMissing) {
         session.decline();
         report({ type: 'ended', callId: command.callId, reason: 'failed', detail: RELAY_MISSING });

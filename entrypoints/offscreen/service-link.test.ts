@@ -106,7 +106,7 @@ const registered = (overrides: Record<string, unknown> = {}) => ({
 });
 const ended = { v: 1, type: 'ended', callId: 'call-0001', reason: 'answered-elsewhere' };
 
-const config: ServiceConfig = { url: 'http://127.0.0.1:9000/', claim: 'alice' as Handle, alwaysRelay: false };
+const config: ServiceConfig = { url: 'http://127.0.0.1:9000/', claim: 'alice' as Handle };
 
 function setup() {
   const sockets: FakeSocket[] = [];
@@ -333,10 +333,10 @@ describe('ServiceLink reconnects', () => {
     expect(t.messages).toHaveLength(before);
   });
 
-  it('"Always relay calls" makes every connection relay-only, at once and without reconnecting', async () => {
+  it('"Always relay calls" makes the next connections relay-only, without reconnecting', async () => {
     const t = setup();
     await connected(t);
-    t.link.configure({ ...config, alwaysRelay: true });
+    t.link.useRelayOnly(true);
     expect(t.sockets).toHaveLength(1);
     expect(t.peers).toHaveLength(1);
     expect(t.peer().options.config).toEqual({ iceServers, iceTransportPolicy: 'relay' });
@@ -345,19 +345,20 @@ describe('ServiceLink reconnects', () => {
     t.socket().receive({ v: 1, type: 'ice-servers', iceServers: [{ urls: ['turns:127.0.0.1:5349'], username: 'u2', credential: 'c2' }] });
     await settle();
     expect(t.peer().options.config.iceTransportPolicy).toBe('relay');
-    t.link.configure(config);
+    t.link.useRelayOnly(false);
     expect(t.peer().options.config.iceTransportPolicy).toBe('all');
   });
 
   it('knows when relay-only is chosen but the service offers no relay', async () => {
     const t = setup();
-    t.link.configure({ ...config, alwaysRelay: true });
+    t.link.configure(config);
+    t.link.useRelayOnly(true);
     t.socket().receive(challenge());
     await settle();
     t.socket().receive(registered({ iceServers: [{ urls: ['stun:127.0.0.1:3478'] }] }));
     await settle();
     expect(t.link.relayMissing).toBe(true);
-    t.link.configure(config);
+    t.link.useRelayOnly(false);
     expect(t.link.relayMissing).toBe(false);
   });
 

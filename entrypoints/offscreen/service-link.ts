@@ -50,6 +50,7 @@ export class ServiceLink {
   private socket: WebSocket | null = null;
   private registration: Registration | null = null;
   private handleTaken = false;
+  private relayOnly = false;
   private retries = 0;
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
   private pingTimer: ReturnType<typeof setInterval> | null = null;
@@ -61,13 +62,7 @@ export class ServiceLink {
   ) {}
 
   configure(config: ServiceConfig | null): void {
-    const sameService = config && this.config && config.url === this.config.url && config.claim === this.config.claim;
-    if (sameService && this.socket) {
-      // Only the relay choice changed: it applies to the next connection, no need to reconnect.
-      this.config = config;
-      if (this.registration) this.registration.peer.options.config = this.rtcConfig(this.registration.peer.options.config.iceServers ?? []);
-      return;
-    }
+    if (JSON.stringify(config) === JSON.stringify(this.config) && this.socket) return;
     this.config = config;
     this.retries = 0;
     this.teardown();
@@ -203,9 +198,18 @@ export class ServiceLink {
     return peer;
   }
 
+  /**
+   * Relay-only or not for the connection about to be made (PeerJS reads its config when it makes
+   * each RTCPeerConnection): set as each call starts, from the "Always relay calls" option.
+   */
+  useRelayOnly(on: boolean): void {
+    this.relayOnly = on;
+    if (this.registration) this.registration.peer.options.config = this.rtcConfig(this.registration.peer.options.config.iceServers ?? []);
+  }
+
   /** What every RTCPeerConnection of this session is made with: the service's ICE servers, relay-only when chosen. */
   private rtcConfig(iceServers: RTCIceServer[]): RTCConfiguration {
-    return { iceServers, iceTransportPolicy: this.config?.alwaysRelay ? 'relay' : 'all' };
+    return { iceServers, iceTransportPolicy: this.relayOnly ? 'relay' : 'all' };
   }
 
   /** Relay-only is chosen but the service offers no relay: such a call could never connect. */
