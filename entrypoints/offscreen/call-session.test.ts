@@ -155,6 +155,7 @@ function setup({ online = true } = {}) {
       calls.push(call);
       return call.asMediaConnection;
     }),
+    checkService: vi.fn(),
   } satisfies SessionHost;
   const ended = () => reports.filter((r) => r.type === 'ended').map((r) => (r as { reason: string }).reason);
   const types = () => reports.map((r) => r.type);
@@ -331,6 +332,8 @@ describe('outgoing CallSession', () => {
     expect(pc.oniceconnectionstatechange).toBeNull();
     pc.changeState('disconnected');
     expect(t.types().at(-1)).toBe('media-interrupted');
+    // The way to the service carries the restart: it is checked at once.
+    expect(t.host.checkService).toHaveBeenCalledTimes(1);
     await vi.advanceTimersByTimeAsync(1_000);
     expect(pc.restarts).toBe(0); // "disconnected" often comes back by itself
     await vi.advanceTimersByTimeAsync(500);

@@ -28,6 +28,8 @@ export interface SessionHost {
   disposed(session: CallSession): void;
   /** Sends to Birdcall's service; false when it is not reachable now. */
   send(message: ClientMessage): boolean;
+  /** The call's media path went away: make sure the way to the service still works (it carries the restart). */
+  checkService(): void;
   /** Places the PeerJS media call to a session peer id (caller side). */
   call(peerId: string, stream: MediaStream, callId: string): MediaConnection | null;
 }
@@ -250,6 +252,7 @@ export class CallSession {
   private interrupted(state: 'disconnected' | 'failed'): void {
     if (!this.interruption) {
       this.host.report({ type: 'media-interrupted', callId: this.callId });
+      this.host.checkService();
       this.interruption = {
         deadline: this.after(RECONNECT_DEADLINE_MS, () => this.fail('The network path between you was lost.')),
         restarts: null,

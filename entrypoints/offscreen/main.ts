@@ -41,6 +41,7 @@ const sessionHost: SessionHost = {
     if (session === ended) session = null;
   },
   send: (message: ClientMessage) => link.send(message),
+  checkService: () => link.checkAlive(),
   call(peerId, stream, callId) {
     const peer = link.current?.peer;
     return peer ? peer.call(peerId, stream, { metadata: { callId } }) : null;

@@ -362,6 +362,31 @@ describe('ServiceLink reconnects', () => {
     expect(t.link.relayMissing).toBe(false);
   });
 
+  it('checkAlive: a pong keeps the socket; no pong within 3 s reconnects at once with a new session', async () => {
+    const t = setup();
+    await connected(t);
+    const first = t.socket();
+    t.link.checkAlive();
+    expect(first.frames.at(-1)).toEqual({ v: 1, type: 'ping' });
+    first.receive({ v: 1, type: 'pong' });
+    await vi.advanceTimersByTimeAsync(5_000);
+    expect(t.sockets).toHaveLength(1);
+
+    t.link.checkAlive();
+    t.link.checkAlive(); // one check at a time
+    expect(first.frames.filter((f) => (f as { type?: string }).type === 'ping')).toHaveLength(2);
+    await vi.advanceTimersByTimeAsync(2_999);
+    expect(t.sockets).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(first.closed).toBe(true);
+    expect(t.peers[0]!.destroyed).toBe(true);
+    expect(t.sockets).toHaveLength(2);
+    // The dead socket's late frames are nobody's business any more.
+    first.receive(registered());
+    await settle();
+    expect(t.peers).toHaveLength(1);
+  });
+
   it('configure(null) closes the socket, goes offline and does not reconnect', async () => {
     const t = setup();
     await connected(t);

@@ -44,6 +44,8 @@ export const browserSeams: LinkSeams = {
 /** Backoff between reconnects; each wait is jittered by ±20% so a restarted service is not hit by everyone at once. */
 const RETRY_MS = [500, 1000, 2000, 4000, 8000, 10000];
 const PING_MS = 25_000;
+/** How long checkAlive() waits for the service's pong before it takes the socket for dead. */
+export const ALIVE_TIMEOUT_MS = 3_000;
 
 export class ServiceLink {
   private config: ServiceConfig | null = null;
@@ -55,6 +57,7 @@ export class ServiceLink {
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
   private pingTimer: ReturnType<typeof setInterval> | null = null;
   private waiters: Array<(registration: Registration) => void> = [];
+  private aliveTimer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(
     private readonly listener: ServiceLinkListener,
@@ -88,6 +91,24 @@ export class ServiceLink {
       }, timeoutMs);
       this.waiters.push(waiter);
     });
+  }
+
+  /**
+   * The network changed under a call (its media path went away): a socket whose address is gone
+   * stays "open" for minutes, so ask the service, and reconnect at once when it does not answer.
+   */
+  checkAlive(): void {
+    if (this.aliveTimer || !this.send({ v: 1, type: 'ping' })) return;
+    this.aliveTimer = setTimeout(() => {
+      this.aliveTimer = null;
+      const dead = this.socket;
+      if (!dead) return;
+      this.socket = null;
+      dead.onmessage = dead.onclose = null;
+      dead.close();
+      this.dropSession();
+      this.connect();
+    }, ALIVE_TIMEOUT_MS);
   }
 
   /** Sends a frame on the registered control socket; false when there is none. */
@@ -148,6 +169,8 @@ export class ServiceLink {
         this.register(server, message);
         return;
       case 'pong':
+        if (this.aliveTimer) clearTimeout(this.aliveTimer);
+        this.aliveTimer = null;
         return;
       case 'ice-servers':
         // Fresh TURN credentials before the old ones expire: for every connection made from now on.
@@ -238,6 +261,8 @@ export class ServiceLink {
   private dropSession(): void {
     if (this.pingTimer) clearInterval(this.pingTimer);
     this.pingTimer = null;
+    if (this.aliveTimer) clearTimeout(this.aliveTimer);
+    this.aliveTimer = null;
     this.registration?.peer.destroy();
     this.registration = null;
   }
