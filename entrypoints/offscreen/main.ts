@@ -39,6 +39,7 @@ const sessionHost: SessionHost = {
   },
   disposed(ended) {
     if (session === ended) session = null;
+    if (!session) link.releaseRetired();
   },
   send: (message: ClientMessage) => link.send(message),
   checkService: () => link.checkAlive(),

@@ -66,6 +66,11 @@ class FakePeer extends FakeEmitter {
   }
   /** What PeerJS reads for every RTCPeerConnection it makes. */
   options: { config: RTCConfiguration };
+  disconnected = false;
+  disconnect() {
+    this.disconnected = true;
+    this.open = false;
+  }
   destroy() {
     this.destroyed = true;
     this.open = false;
@@ -271,13 +276,16 @@ describe('ServiceLink registration', () => {
 });
 
 describe('ServiceLink reconnects', () => {
-  it('on socket close: connecting, the session Peer destroyed, and a new socket after backoff', async () => {
+  it('on socket close: connecting, the session Peer disconnected (a call on it goes on) and destroyed once no call runs, and a new socket after backoff', async () => {
     const t = setup();
     await connected(t);
     const first = t.socket();
     const firstPeer = t.peer();
     first.drop();
     expect(t.lastStatus()).toBe('connecting');
+    expect(firstPeer.disconnected).toBe(true);
+    expect(firstPeer.destroyed).toBe(false);
+    t.link.releaseRetired();
     expect(firstPeer.destroyed).toBe(true);
     expect(t.link.current).toBeNull();
     expect(t.link.send({ v: 1, type: 'ping' })).toBe(false);
@@ -379,7 +387,7 @@ describe('ServiceLink reconnects', () => {
     expect(t.sockets).toHaveLength(1);
     await vi.advanceTimersByTimeAsync(1);
     expect(first.closed).toBe(true);
-    expect(t.peers[0]!.destroyed).toBe(true);
+    expect(t.peers[0]!.disconnected).toBe(true);
     expect(t.sockets).toHaveLength(2);
     // The dead socket's late frames are nobody's business any more.
     first.receive(registered());

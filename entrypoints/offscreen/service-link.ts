@@ -58,6 +58,8 @@ export class ServiceLink {
   private pingTimer: ReturnType<typeof setInterval> | null = null;
   private waiters: Array<(registration: Registration) => void> = [];
   private aliveTimer: ReturnType<typeof setTimeout> | null = null;
+  /** Peers of sessions that ended while a call may still use their media connection. */
+  private retired: Peer[] = [];
 
   constructor(
     private readonly listener: ServiceLinkListener,
@@ -263,14 +265,24 @@ export class ServiceLink {
     this.pingTimer = null;
     if (this.aliveTimer) clearTimeout(this.aliveTimer);
     this.aliveTimer = null;
-    this.registration?.peer.destroy();
+    const peer = this.registration?.peer;
     this.registration = null;
+    if (!peer) return;
+    // disconnect(), not destroy(): a call on this Peer goes on (the service rebinds it to the next session).
+    peer.disconnect();
+    this.retired.push(peer);
+  }
+
+  /** No call runs any more: the Peers of earlier sessions can go. */
+  releaseRetired(): void {
+    for (const peer of this.retired.splice(0)) peer.destroy();
   }
 
   private teardown(): void {
     if (this.retryTimer) clearTimeout(this.retryTimer);
     this.retryTimer = null;
     this.dropSession();
+    this.releaseRetired();
     this.handleTaken = false;
     const socket = this.socket;
     this.socket = null;

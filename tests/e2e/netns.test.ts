@@ -243,4 +243,59 @@ describe('browsers in their own network namespaces, seen from the bridge', () =>
     const fromLan = seen.packets().filter((p) => p.src === nsC.address);
     expect(fromLan, `packets from carol's LAN address on the bridge:\n${show(fromLan)}`).toEqual([]);
   }, 60_000);
+
+  /** A connected video call alice -> bob, relay off, frames flowing both ways. */
+  async function connectedCall(): Promise<{ aliceWindow: Page; bobWindow: Page }> {
+    await Promise.all([setAlwaysRelay(alice, false), setAlwaysRelay(bob, false)]);
+    const aliceWindow = await callFromProfile(alice, 'bob', 'video');
+    const bobWindow = await acceptFromNotification(bob);
+    await waitForState(aliceWindow, 'connected', { peer: 'bob' });
+    await waitForState(bobWindow, 'connected', { peer: 'alice' });
+    await expectFramesArriving(aliceWindow, 'birdcall-remote-video');
+    await expectFramesArriving(bobWindow, 'birdcall-remote-video');
+    return { aliceWindow, bobWindow };
+  }
+
+  it('survives 10 s without any network on one side: both show reconnecting, then connected, and frames flow again', async () => {
+    const { aliceWindow, bobWindow } = await connectedCall();
+    const lostAt = Date.now();
+    nsB.setLink(false);
+    try {
+      await Promise.all([
+        waitForState(aliceWindow, 'reconnecting', { timeoutMs: 10_000 }),
+        waitForState(bobWindow, 'reconnecting', { timeoutMs: 10_000 }),
+      ]);
+      await sleep(Math.max(0, 10_000 - (Date.now() - lostAt)));
+    } finally {
+      nsB.setLink(true);
+    }
+    await Promise.all([waitForState(aliceWindow, 'connected', { timeoutMs: 30_000 }), waitForState(bobWindow, 'connected', { timeoutMs: 30_000 })]);
+    await expectFramesArriving(aliceWindow, 'birdcall-remote-video');
+    await expectFramesArriving(bobWindow, 'birdcall-remote-video');
+    console.log(`[netns] link down 10 s: back connected ${Date.now() - lostAt} ms after the loss began`);
+    await aliceWindow.click(testid('birdcall-hangup'));
+    await waitForState(bobWindow, 'ended', { reason: 'remote-hung-up' });
+    await Promise.all([aliceWindow.close(), bobWindow.close()]);
+  }, 90_000);
+
+  it("recovers when one side's address changes mid-call: ICE restarts onto the new address", async () => {
+    const { aliceWindow, bobWindow } = await connectedCall();
+    const before = nsB.address;
+    const after = before.replace(/\.\d+$/, '.99');
+    const seen = await capture();
+    const movedAt = Date.now();
+    nsB.setAddress(after);
+    await waitForState(aliceWindow, 'reconnecting', { timeoutMs: 15_000 });
+    await Promise.all([waitForState(aliceWindow, 'connected', { timeoutMs: 30_000 }), waitForState(bobWindow, 'connected', { timeoutMs: 30_000 })]);
+    await expectFramesArriving(aliceWindow, 'birdcall-remote-video');
+    await expectFramesArriving(bobWindow, 'birdcall-remote-video');
+    const bobPath = await selectedPath(await bob.browser.offscreenPage());
+    console.log(`[netns] address ${before} -> ${after}: connected again after ${Date.now() - movedAt} ms; bob ${JSON.stringify(bobPath)}`);
+    expect(bobPath.localAddress).toContain(after);
+    expect(seen.between(nsA.address, after, movedAt).length).toBeGreaterThan(0);
+    await aliceWindow.click(testid('birdcall-hangup'));
+    await waitForState(bobWindow, 'ended', { reason: 'remote-hung-up' });
+    await Promise.all([aliceWindow.close(), bobWindow.close()]);
+    await seen.stop();
+  }, 90_000);
 });
