@@ -434,7 +434,54 @@ describe('incoming CallSession', () => {
     expect(t.sent).toEqual([]);
   });
 
-  it('creates nothing peer to peer before Accept: no media call placed or answered, no camera', async () => {
+  it('a ringing video call previews the camera and sends nothing; Accept answers with that same stream', async () => {
+    const t = setup();
+    const session = ring(t, true, 'video');
+    await settle();
+    expect(t.devices.open).toHaveBeenCalledTimes(1);
+    expect(t.devices.open).toHaveBeenCalledWith('video');
+    expect(t.host.publishMedia).toHaveBeenLastCalledWith({ local: t.local.stream, remote: null });
+    expect(t.sent).toEqual([]);
+    expect(t.host.call).not.toHaveBeenCalled();
+    session.accept();
+    session.connect(BOB_PEER, true);
+    const call = incomingCall();
+    session.answer(call.asMediaConnection);
+    await settle();
+    expect(call.answered).toEqual([t.local.stream]);
+    expect(t.devices.open).toHaveBeenCalledTimes(1);
+  });
+
+  it('a preview that cannot open is tried again on Accept, and only then explained', async () => {
+    const t = setup();
+    vi.mocked(t.devices.open).mockRejectedValueOnce(Object.assign(new Error('busy'), { name: 'NotReadableError' }));
+    const session = ring(t, true, 'video');
+    await settle();
+    expect(t.types()).toEqual(['incoming']);
+    session.accept();
+    await settle();
+    expect(t.devices.open).toHaveBeenCalledTimes(2);
+    expect(t.ended()).toEqual([]);
+
+    const u = setup();
+    vi.mocked(u.devices.open).mockRejectedValue(Object.assign(new Error('denied'), { name: 'NotAllowedError' }));
+    const denied = ring(u, true, 'video');
+    await settle();
+    expect(u.types()).toEqual(['incoming']);
+    denied.accept();
+    await settle();
+    expect(u.types()).toEqual(['incoming', 'permission-needed', 'ended']);
+  });
+
+  it('a ringing call that ends stops the preview camera', async () => {
+    const t = setup();
+    const session = ring(t, true, 'video');
+    await settle();
+    session.decline();
+    expect(t.local.video.stopped).toBe(true);
+  });
+
+  it('creates nothing peer to peer before Accept: no media call placed or answered, no microphone for a voice call', async () => {
     const t = setup();
     const session = ring(t);
     const early = incomingCall();
@@ -460,6 +507,7 @@ describe('incoming CallSession', () => {
     session.accept();
     expect(t.sent).toEqual([{ v: 1, type: 'accept', callId }]);
     expect(t.audio.close).toHaveBeenCalled();
+    await settle();
     expect(t.devices.open).toHaveBeenCalledWith('audio');
     session.connect(BOB_PEER, true);
     const call = incomingCall();

@@ -92,6 +92,7 @@ export class CallSession {
     host.report({ type: 'incoming', callId, from, kind, verified });
     // After the report: creating an AudioContext can take 100 ms, the notification must not wait.
     session.stopRingtone = startRingtone(host.devices);
+    if (kind === 'video') session.previewCamera();
     session.after(RING_TIMEOUT_MS, () => {
       if (!session.accepted) session.end('no-answer');
     });
@@ -197,24 +198,44 @@ export class CallSession {
     if (call.peerConnection) this.watchMedia(call.peerConnection);
   }
 
-  private openLocalMedia(): void {
-    this.local ??= this.host.devices.open(this.kind).then(
-      (stream) => {
-        if (this.ended) {
-          for (const track of stream.getTracks()) track.stop();
-          return null;
-        }
-        this.localStream = stream;
-        this.publish();
-        return stream;
-      },
-      (error: unknown) => {
-        const { permission, detail } = describeMediaError(error);
-        if (permission) this.host.report({ type: 'permission-needed' });
-        this.fail(detail);
-        return null;
-      },
+  /**
+   * A ringing video call opens the camera (a preview on the incoming screen, as WhatsApp does), so
+   * Accept connects without waiting for it. Nothing is sent anywhere before Accept; a camera that
+   * does not open now is tried again, and explained, on Accept.
+   */
+  private previewCamera(): void {
+    this.local = this.host.devices.open(this.kind).then(
+      (stream) => this.adopt(stream),
+      () => null,
     );
+  }
+
+  /** The call's camera/mic: the preview's when it opened, else opened now. */
+  private openLocalMedia(): void {
+    const preview = this.local ?? Promise.resolve(null);
+    this.local = preview.then(
+      (stream) =>
+        stream ??
+        this.host.devices.open(this.kind).then(
+          (opened) => this.adopt(opened),
+          (error: unknown) => {
+            const { permission, detail } = describeMediaError(error);
+            if (permission) this.host.report({ type: 'permission-needed' });
+            this.fail(detail);
+            return null;
+          },
+        ),
+    );
+  }
+
+  private adopt(stream: MediaStream): MediaStream | null {
+    if (this.ended) {
+      for (const track of stream.getTracks()) track.stop();
+      return null;
+    }
+    this.localStream = stream;
+    this.publish();
+    return stream;
   }
 
   /** Remote tracks as they arrive; the call is connected when the first one carries media. */
