@@ -395,6 +395,20 @@ describe('ServiceLink reconnects', () => {
     expect(t.peers).toHaveLength(1);
   });
 
+  it('a second registered on the same socket (after sign-in) keeps the Peer and takes the ICE servers it brings', async () => {
+    const t = setup();
+    t.link.configure(config);
+    t.socket().receive(challenge());
+    await settle();
+    t.socket().receive(registered({ identity: null, certificate: null, iceServers: [] }));
+    await settle();
+    expect(t.peer().options.config.iceServers).toEqual([]);
+    t.socket().receive(registered());
+    await settle();
+    expect(t.peers).toHaveLength(1);
+    expect(t.peer().options.config.iceServers).toEqual(iceServers);
+  });
+
   it('configure(null) closes the socket, goes offline and does not reconnect', async () => {
     const t = setup();
     await connected(t);

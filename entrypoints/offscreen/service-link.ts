@@ -193,8 +193,9 @@ export class ServiceLink {
 
   private register(server: SignalServer, message: Extract<ServerMessage, { type: 'registered' }>): void {
     const previous = this.registration;
-    // A second `registered` on one socket (after sign-in) keeps the session's Peer.
+    // A second `registered` on one socket (after sign-in) keeps the session's Peer, with the ICE servers it now brings.
     const peer = previous?.peer ?? this.createPeer(server, message);
+    if (previous) peer.options.config = this.rtcConfig(message.iceServers);
     this.registration = { identity: message.identity, signIn: message.signIn, serviceKey: message.serviceKey, peer };
     if (message.identity) this.handleTaken = false;
     this.retries = 0;

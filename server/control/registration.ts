@@ -71,8 +71,8 @@ function registeredFrame(session: Session, deps: ControlDeps): ServerMessage {
     serviceKey: deps.serviceKey.publicJwk,
     peerId: session.peerId,
     peerToken: session.peerToken,
-    /** TURN credentials only ever go to a device whose hello was verified (this frame). */
-    iceServers: deps.ice.iceServers(session.deviceId),
+    /** TURN credentials only ever go to a signed-in device whose hello was verified (this frame). */
+    iceServers: deps.ice.iceServers(session),
     signIn: deps.x !== null,
   };
 }

@@ -35,7 +35,7 @@ describe('IceRenewals', () => {
   const fakeSession = (deviceId: string) => {
     const sent: string[] = [];
     const socket = { readyState: WebSocket.OPEN, OPEN: WebSocket.OPEN, send: (text: string) => sent.push(text) };
-    return { session: { socket, deviceId, peerId: `bc${deviceId}` } as unknown as Session, sent };
+    return { session: { socket, deviceId, peerId: `bc${deviceId}`, identity: { handle: deviceId, verified: false } } as unknown as Session, sent };
   };
 
   it('keeps one timer per session, renews at 80% of the TTL with the moved clock, and stops', () => {
@@ -71,8 +71,9 @@ describe('IceRenewals', () => {
 
   it('does nothing without TURN', () => {
     const renewals = new IceRenewals(null, Date.now);
-    renewals.schedule(fakeSession('a').session);
+    const { session } = fakeSession('a');
+    renewals.schedule(session);
     expect(renewals.size).toBe(0);
-    expect(renewals.iceServers('a')).toEqual([]);
+    expect(renewals.iceServers(session)).toEqual([]);
   });
 });

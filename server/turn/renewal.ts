@@ -16,20 +16,23 @@ export class IceRenewals {
     private readonly now: () => number,
   ) {}
 
-  /** Fresh ICE servers for a registered device ([] without TURN). */
-  iceServers(deviceId: string): IceServer[] {
-    return iceServersFor(this.turn, deviceId, this.now());
+  /**
+   * Fresh ICE servers for a session: only a signed-in device (one with a handle) gets TURN
+   * credentials, so a key pair alone does not make the relay anyone's. [] without TURN.
+   */
+  iceServers(session: Session): IceServer[] {
+    return session.identity ? iceServersFor(this.turn, session.deviceId, this.now()) : [];
   }
 
   /** (Re)starts the session's renewal timer; call it whenever the session was sent fresh credentials. */
   schedule(session: Session): void {
     const turn = this.turn;
-    if (!turn) return;
     this.stop(session);
+    if (!turn || !session.identity) return;
     const timer = setTimeout(() => {
       this.timers.delete(session);
       if (session.socket.readyState !== session.socket.OPEN) return;
-      send(session, { v: 1, type: 'ice-servers', iceServers: this.iceServers(session.deviceId) });
+      send(session, { v: 1, type: 'ice-servers', iceServers: this.iceServers(session) });
       this.schedule(session);
     }, renewalDelayMs(turn));
     timer.unref();

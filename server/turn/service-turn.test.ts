@@ -26,6 +26,16 @@ describe('TURN credentials on the control socket', () => {
     expect(registered.iceServers[0].username).toBe(`1800003600:${registered.deviceId}`);
   });
 
+  it('gives no credentials to a device that has no handle (not signed in, or its claim refused), and no renewal', async () => {
+    service = await startTestService({ turn, timeouts: {} });
+    const anonymous = await TestDevice.create();
+    expect((await anonymous.connect(service)).iceServers).toEqual([]);
+    const owner = await TestDevice.create();
+    expect((await owner.connect(service, 'alice')).iceServers).toHaveLength(1);
+    const squatter = await TestDevice.create();
+    expect((await squatter.connect(service, 'alice')).iceServers).toEqual([]);
+  });
+
   it('gives iceServers [] without TURN, and no renewal', async () => {
     service = await startTestService({ timeouts: {} });
     const device = await TestDevice.create();
