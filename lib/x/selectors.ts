@@ -1,8 +1,8 @@
 /**
  * Every CSS selector Birdcall uses on x.com, in one place. Each anchor lists fallbacks in order of
  * preference: X changes its markup often, so the first selector that matches wins and the rest
- * keep things working through a redesign. See ../shared/notes/x-dom.md for where each comes from;
- * tests/unit/content/selectors.test.ts checks that every selector here is met by a fixture.
+ * keep things working through a redesign (they follow what extensions that work on x.com today
+ * read). tests/unit/content/selectors.test.ts checks that every selector here is met by a fixture.
  */
 export const selectors = {
   /** X's app root; server-rendered logged-out pages have none (its absence is the signal, so no fallback). */

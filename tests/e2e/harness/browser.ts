@@ -1,6 +1,5 @@
 /**
  * One headless Chromium with the built Birdcall extension, as every e2e test uses it.
- * Facts behind the choices here: ../shared/notes/browser-testing.md.
  */
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
