@@ -14,7 +14,7 @@ export default defineConfig({
     environment: 'node',
     globalSetup: ['tests/e2e/global-setup.ts'],
     fileParallelism: false,
-    testTimeout: 290_000,
+    testTimeout: 900_000,
     hookTimeout: 120_000,
     // The table goes straight to the terminal, not under vitest's per-test stdout header.
     disableConsoleIntercept: true,

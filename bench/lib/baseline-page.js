@@ -2,8 +2,9 @@
  * The baseline page (served by baseline-server.ts, one per browser): a bare RTCPeerConnection
  * pair signaled over the bench's WebSocket relay, and a bare PeerJS page-to-page call through a
  * bare PeerServer the bench starts on 127.0.0.1. Driven from Node through window.bench; times are
- * epoch ms. No ICE servers anywhere (host candidates on loopback only), as Birdcall's service gives
- * its Peers none in the bench.
+ * epoch ms. No ICE servers (host candidates on loopback only) except in the relayed RTCPeerConnection
+ * runs, which go through the bench's coturn on 127.0.0.1 with relay candidates only, as Birdcall's
+ * relayed runs do.
  */
 (function () {
   var now = function () {
@@ -11,6 +12,8 @@
   };
   /** No STUN/TURN: PeerJS's defaults name public servers (Google's STUN, PeerJS's TURN). */
   var RTC_CONFIG = { iceServers: [] };
+  /** The relayed pair: the bench's coturn on 127.0.0.1 only, relay candidates only (set by init). */
+  var RELAY_CONFIG = null;
   var state = { me: '', relay: null, local: null, peer: null, pcs: {}, results: {} };
   var load = function (src) {
     return new Promise(function (resolve, reject) {
@@ -35,9 +38,29 @@
     return out;
   }
 
+  /** The local and remote candidate types of the pair a connection uses, e.g. "host/host" or "relay/relay". */
+  async function selectedPath(pc) {
+    var stats = Array.from((await pc.getStats()).values());
+    var transport = stats.find(function (s) {
+      return s.type === 'transport';
+    });
+    var pair = stats.find(function (s) {
+      return transport && s.id === transport.selectedCandidatePairId;
+    });
+    var byId = function (id) {
+      return stats.find(function (s) {
+        return s.id === id;
+      });
+    };
+    var local = pair && byId(pair.localCandidateId);
+    var remote = pair && byId(pair.remoteCandidateId);
+    return (local ? local.candidateType : '?') + '/' + (remote ? remote.candidateType : '?');
+  }
+
   /** One side of a bare RTCPeerConnection; `remoteSet` gates ICE candidates until the remote description is in. */
-  function newPc(run, to) {
-    var pc = new RTCPeerConnection(RTC_CONFIG);
+  function newPc(run, to, relay) {
+    if (relay && !RELAY_CONFIG) throw new Error('a relayed run needs init({ turn })');
+    var pc = new RTCPeerConnection(relay ? RELAY_CONFIG : RTC_CONFIG);
     var entry = { pc: pc, remoteSet: deferred(), frame: deferred() };
     state.pcs[run] = entry;
     state.local.getTracks().forEach(function (track) {
@@ -59,7 +82,7 @@
     var message = JSON.parse(event.data);
     var entry = state.pcs[message.run];
     if (message.type === 'offer') {
-      entry = newPc(message.run, message.from);
+      entry = newPc(message.run, message.from, message.relay === true);
       entry.frame.promise.then(function (at) {
         state.results['rtc' + message.run] = at;
       });
@@ -85,6 +108,7 @@
     init: async function (options) {
       state.me = options.name;
       // The same frame timing and the same step marks as in Birdcall's offscreen document.
+      if (options.turn) RELAY_CONFIG = { iceServers: [options.turn], iceTransportPolicy: 'relay' };
       await load('/first-frame.js');
       await load('/instrument.js');
       window.benchInstrumentDocument();
@@ -130,14 +154,18 @@
       });
       return true;
     },
-    /** Bare RTCPeerConnection: offer -> first decoded frame here (the remote one is in results on the other page). */
-    rtcCall: async function (run, to) {
+    /**
+     * Bare RTCPeerConnection: offer -> first decoded frame here (the remote one is in results on the
+     * other page). `relay`: both sides through the bench's coturn, relay candidates only. Also
+     * returns the candidate pair used (read after the frame, outside the timing).
+     */
+    rtcCall: async function (run, to, relay) {
       var t0 = now();
-      var entry = newPc(run, to);
+      var entry = newPc(run, to, relay);
       await entry.pc.setLocalDescription(await entry.pc.createOffer());
-      send({ to: to, run: run, type: 'offer', sdp: entry.pc.localDescription.sdp });
+      send({ to: to, run: run, type: 'offer', relay: relay === true, sdp: entry.pc.localDescription.sdp });
       var frameAt = await entry.frame.promise;
-      return { t0: t0, frameAt: frameAt };
+      return { t0: t0, frameAt: frameAt, path: await selectedPath(entry.pc) };
     },
     rtcHangup: function (run, to) {
       var entry = state.pcs[run];

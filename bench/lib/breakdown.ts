@@ -68,9 +68,10 @@ function mediaSteps(offerer: Mark[], answerer: Mark[], after: number) {
 
 /**
  * accept -> frames for Birdcall: the callee's offscreen document sends `accept` on its control
- * socket and opens its camera; the service sends `connect` (the other's session peer id) to both;
- * the caller checks the certificate and places the PeerJS call (its camera is open since the dial);
- * the callee answers that call once its own `connect` and camera are in; then ICE/DTLS and frames.
+ * socket (its camera is open since the ring: a preview, nothing sent); the service sends `connect`
+ * (the other's session peer id) to both; the caller checks the certificate and places the PeerJS
+ * call (its camera is open since the dial); the callee answers that call once its own `connect` is
+ * in; then ICE/DTLS (through coturn in relayed runs) and frames.
  */
 export function acceptSteps(runs: BirdcallRun[]): Step[] {
   const m = (r: BirdcallRun) => {
@@ -81,8 +82,9 @@ export function acceptSteps(runs: BirdcallRun[]): Step[] {
       acceptOut: first(callee, 'ctl:out:accept', after),
       connectIn: first(caller, 'ctl:in:connect', after),
       calleeConnectIn: first(callee, 'ctl:in:connect', after),
-      gumStart: first(callee, 'gum:start', after),
-      gumEnd: first(callee, 'gum:end', after),
+      incomingIn: first(callee, 'ctl:in:incoming', r.clickAt),
+      previewStart: first(callee, 'gum:start', r.clickAt),
+      previewEnd: first(callee, 'gum:end', r.clickAt),
       ...mediaSteps(caller, callee, after),
     };
   };
@@ -93,12 +95,13 @@ export function acceptSteps(runs: BirdcallRun[]): Step[] {
     ['accept sent -> caller has connect (service)', (r) => m(r).connectIn - m(r).acceptOut],
     ['caller connect -> media offer sent (certificate check + call())', (r) => m(r).offerOut - m(r).connectIn],
     ['media offer sent -> callee has it (service relay)', (r) => m(r).offerIn - m(r).offerOut],
-    ['callee has offer -> answer sent (waits for camera + connect)', (r) => m(r).answerOut - m(r).offerIn],
+    ['callee has offer -> answer sent (waits for its connect)', (r) => m(r).answerOut - m(r).offerIn],
     ['answer sent -> caller applies answer (relay)', (r) => m(r).answerIn - m(r).answerOut],
     ['answer applied -> caller media connected (ICE + DTLS)', (r) => m(r).offererConnected - m(r).answerIn],
     ['caller connected -> first frame at caller', (r) => r.callerFrameAt - m(r).offererConnected],
     ['callee connected -> first frame at callee', (r) => r.calleeFrameAt - m(r).answererConnected],
-    ['(parallel) callee getUserMedia, only after accept', (r) => m(r).gumEnd - m(r).gumStart],
+    ['(before accept) callee has incoming -> preview camera open', (r) => m(r).previewEnd - m(r).incomingIn],
+    ['(before accept) preview camera open -> accept', (r) => r.acceptAt - m(r).previewEnd],
     ['(parallel) accept sent -> callee has connect (service)', (r) => m(r).calleeConnectIn - m(r).acceptOut],
   ]);
 }

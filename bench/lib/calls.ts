@@ -3,7 +3,9 @@
  * frames (ringing over the control sockets to Birdcall's service, media over PeerJS relayed by it),
  * and the two baselines (bare RTCPeerConnection over the bench's WebSocket relay; bare PeerJS
  * through a bare PeerServer the bench starts, since Birdcall's service relays PeerJS signaling only
- * within an accepted call) in pages of the same two browsers, interleaved run by run.
+ * within an accepted call) in pages of the same two browsers, interleaved run by run. Relayed runs:
+ * Birdcall with "Always relay calls" on in both browsers (its service hands out the bench coturn's
+ * credentials), the bare RTCPeerConnection pair with the same coturn and relay candidates only.
  */
 import type { Page } from 'puppeteer-core';
 import { clickDeep, openProfile, poll, sleep, testid, waitForState, type ExtensionChrome, type Person } from '../../tests/e2e/harness';
@@ -47,7 +49,34 @@ export interface BirdcallRun {
   callerFrameAt: number;
   calleeFrameAt: number;
   marks: Record<'caller' | 'callee', { offscreen: Mark[]; worker: Mark[] }>;
+  /** The candidate types of the pair the caller's media connection used, e.g. "host/host", "relay/relay". */
+  path: string;
   memory?: MemorySample;
+}
+
+/**
+ * "Always relay calls" on or off, as the options page's checkbox stores it (chrome.storage.local
+ * `alwaysRelay`); Birdcall reads it as each call starts (dial and accept).
+ */
+export async function setAlwaysRelay(person: Person, on: boolean): Promise<void> {
+  await person.browser.evaluateInWorker(async (value: boolean) => {
+    await (chrome.storage.local as unknown as { set(items: Record<string, unknown>): Promise<void> }).set({ alwaysRelay: value });
+  }, on);
+}
+
+/** The candidate types ("local/remote") of the pair the newest video-receiving connection in the offscreen document uses. */
+async function selectedPath(person: Person): Promise<string> {
+  const page = await person.browser.offscreenPage();
+  return (await page.evaluate(`(async () => {
+    const pcs = (globalThis.__bench?.pcs ?? []).filter((pc) => pc.getReceivers().some((r) => r.track && r.track.kind === 'video'));
+    const pc = pcs[pcs.length - 1];
+    if (!pc) return '?/?';
+    const stats = [...(await pc.getStats()).values()];
+    const transport = stats.find((s) => s.type === 'transport');
+    const pair = stats.find((s) => s.id === transport?.selectedCandidatePairId);
+    const type = (id) => stats.find((s) => s.id === id)?.candidateType ?? '?';
+    return pair ? type(pair.localCandidateId) + '/' + type(pair.remoteCandidateId) : '?/?';
+  })()`)) as string;
 }
 
 export interface BirdcallSetup {
@@ -151,6 +180,7 @@ export async function birdcallRun(
     );
   });
   const calleeWindow = await callee.browser.waitForPage('/call.html');
+  const path = await selectedPath(caller);
   const callWindowAt = await paintedAt(callerWindow);
   const clickAt = (await profile.evaluate('window.__benchClickAt')) as number;
   const memory = options.sampleMemory ? await sampleMemory(caller.browser) : undefined;
@@ -172,6 +202,7 @@ export async function birdcallRun(
     callerFrameAt: frames[0]!.at,
     calleeFrameAt: frames[1]!.at,
     marks,
+    path,
     ...(memory ? { memory } : {}),
   };
 }
@@ -184,21 +215,30 @@ export interface Baselines {
   bPeerId: string;
 }
 
+/** A TURN server entry for RTCPeerConnection (coturn REST credentials computed by the bench). */
+export interface TurnIceServer {
+  urls: string[];
+  username: string;
+  credential: string;
+}
+
 /**
  * `peerServerUrl`: the bare PeerServer the bench started (bench/lib/peer-server.ts), never Birdcall's
- * service. Loopback only: the PeerServer and the relay on 127.0.0.1, no ICE servers (host candidates).
+ * service. Loopback only: the PeerServer and the relay on 127.0.0.1, no ICE servers (host
+ * candidates), except `turn` (the bench's coturn on 127.0.0.1) for the relayed RTCPeerConnection runs.
  */
-export async function openBaselines(caller: Person, callee: Person, server: BaselineServer, peerServerUrl: string): Promise<Baselines> {
+export async function openBaselines(caller: Person, callee: Person, server: BaselineServer, peerServerUrl: string, turn?: TurnIceServer): Promise<Baselines> {
   const parsed = parseSignalUrl(peerServerUrl);
   if (!parsed.ok) throw new Error(parsed.error);
   if (parsed.server.host !== '127.0.0.1') throw new Error(`the baselines' PeerServer must be on loopback, not ${peerServerUrl}`);
+  for (const url of turn?.urls ?? []) if (!/^turn:127\.0\.0\.1:\d+\?transport=(udp|tcp)$/.test(url)) throw new Error(`the baselines' TURN server must be on loopback, not ${url}`);
   const suffix = Math.random().toString(36).slice(2, 8);
   const open = async (person: Person, name: string) => {
     const page = await person.browser.browser.newPage();
     await page.goto(server.url, { waitUntil: 'load' });
     await page.evaluate(
       (options) => (window as unknown as { bench: { init(o: unknown): Promise<boolean> } }).bench.init(options),
-      { name, relayUrl: server.relayUrl, server: parsed.server, peerId: `bench-${name}-${suffix}` },
+      { name, relayUrl: server.relayUrl, server: parsed.server, peerId: `bench-${name}-${suffix}`, ...(turn ? { turn } : {}) },
     );
     return page;
   };
@@ -209,8 +249,8 @@ export async function openBaselines(caller: Person, callee: Person, server: Base
 type BenchWindow = Window & {
   bench: {
     results: Record<string, number>;
-    rtcCall(run: number, to: string): Promise<{ t0: number; frameAt: number }>;
-    rtcHangup(run: number, to: string): void;
+    rtcCall(run: string, to: string, relay: boolean): Promise<{ t0: number; frameAt: number; path: string }>;
+    rtcHangup(run: string, to: string): void;
     peerData(run: number, remoteId: string): Promise<{ t0: number; openAt: number; ackAt: number }>;
     peerCall(run: number, remoteId: string): Promise<{ t0: number; frameAt: number }>;
     peerHangup(): void;
@@ -224,16 +264,21 @@ const remoteResult = (page: Page, key: string) =>
     { timeoutMs: 20_000, intervalMs: 10 },
   );
 
-/** Bare RTCPeerConnection: offer -> first decoded frame on each side. */
-export async function rtcRun(baselines: Baselines, run: number): Promise<{ caller: number; callee: number; both: number }> {
-  const { t0, frameAt } = await baselines.a.evaluate(
-    (r, to) => (window as unknown as BenchWindow).bench.rtcCall(r, to),
-    run,
+/**
+ * Bare RTCPeerConnection: offer -> first decoded frame on each side. `relay`: through the bench's
+ * coturn, relay candidates only. `path`: the candidate types of the pair used ("host/host"...).
+ */
+export async function rtcRun(baselines: Baselines, run: number, relay = false): Promise<{ caller: number; callee: number; both: number; path: string }> {
+  const id = `${run}${relay ? 'r' : 'd'}`;
+  const { t0, frameAt, path } = await baselines.a.evaluate(
+    (r, to, rel) => (window as unknown as BenchWindow).bench.rtcCall(r, to, rel),
+    id,
     baselines.bName,
+    relay,
   );
-  const calleeAt = await remoteResult(baselines.b, `rtc${run}`);
-  await baselines.a.evaluate((r, to) => (window as unknown as BenchWindow).bench.rtcHangup(r, to), run, baselines.bName);
-  return { caller: frameAt - t0, callee: calleeAt - t0, both: Math.max(frameAt, calleeAt) - t0 };
+  const calleeAt = await remoteResult(baselines.b, `rtc${id}`);
+  await baselines.a.evaluate((r, to) => (window as unknown as BenchWindow).bench.rtcHangup(r, to), id, baselines.bName);
+  return { caller: frameAt - t0, callee: calleeAt - t0, both: Math.max(frameAt, calleeAt) - t0, path };
 }
 
 /** Bare PeerJS: connect() -> data delivered on the other side (and -> open here). */

@@ -42,9 +42,13 @@ globalThis.benchInstrumentDocument = function benchInstrumentDocument() {
   // for MediaConnections) from its SDP or senders, and its steps are marked "<kind>:<step>".
   var kinds = new WeakMap();
   var watched = new WeakSet();
+  // Every connection seen, newest last, so the bench can read which candidate pair a call used.
+  bench.pcs = [];
   var kindOf = function (pc, sdp) {
     if (!watched.has(pc)) {
       watched.add(pc);
+      bench.pcs.push(pc);
+      if (bench.pcs.length > 8) bench.pcs.shift();
       pc.addEventListener('connectionstatechange', function () {
         if (pc.connectionState === 'connected') mark((kinds.get(pc) || 'pc') + ':connected');
       });
