@@ -3,7 +3,6 @@
  * handing out its REST credentials, and two browsers that tick the option on their options pages.
  * The call must connect through coturn, and no candidate but a relay one may leave either side.
  */
-import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newTurnSecret, startCoturn, type RunningCoturn } from '../../server/turn/coturn';
 import {
@@ -12,51 +11,16 @@ import {
   expectFramesArriving,
   isPeerSignaling,
   recordSockets,
+  selectedPath,
+  setAlwaysRelay,
   signIn,
   startService,
   testid,
   waitForState,
+  watchPeerConnections,
   type Person,
   type RunningService,
 } from './harness';
-
-/** Records every RTCPeerConnection the offscreen document makes, so the test can read its stats. */
-async function watchPeerConnections(offscreen: Page): Promise<void> {
-  await offscreen.evaluate(() => {
-    const Original = window.RTCPeerConnection;
-    const made: RTCPeerConnection[] = [];
-    (window as unknown as { birdcallTestPcs: RTCPeerConnection[] }).birdcallTestPcs = made;
-    const Recording = function (this: unknown, config?: RTCConfiguration) {
-      const pc = new Original(config);
-      made.push(pc);
-      return pc;
-    } as unknown as typeof RTCPeerConnection;
-    Recording.prototype = Original.prototype;
-    window.RTCPeerConnection = Recording;
-  });
-}
-
-/** The candidate types of the pair the call's connection uses, and the policy it was made with. */
-async function selectedPath(offscreen: Page) {
-  return offscreen.evaluate(async () => {
-    const pcs = (window as unknown as { birdcallTestPcs: RTCPeerConnection[] }).birdcallTestPcs;
-    const pc = pcs.at(-1)!;
-    const stats = [...(await pc.getStats()).values()] as Array<Record<string, unknown>>;
-    const transport = stats.find((s) => s.type === 'transport');
-    const pair = stats.find((s) => s.id === transport?.selectedCandidatePairId);
-    const local = stats.find((s) => s.id === pair?.localCandidateId);
-    const remote = stats.find((s) => s.id === pair?.remoteCandidateId);
-    return { policy: pc.getConfiguration().iceTransportPolicy, local: local?.candidateType, remote: remote?.candidateType };
-  });
-}
-
-async function tickAlwaysRelay(person: Person): Promise<void> {
-  const options = await person.browser.openExtensionPage('/options.html');
-  const box = await options.waitForSelector(testid('birdcall-always-relay'));
-  await box!.click();
-  await options.waitForFunction(() => (document.querySelector('[data-testid="birdcall-always-relay"]') as HTMLInputElement).checked);
-  await options.close();
-}
 
 describe('"Always relay calls" with TURN from the deployment', () => {
   let coturn: RunningCoturn;
@@ -77,7 +41,7 @@ describe('"Always relay calls" with TURN from the deployment', () => {
   });
 
   it('connects through coturn, and only relay candidates leave either side', async () => {
-    await Promise.all([tickAlwaysRelay(alice), tickAlwaysRelay(bob)]);
+    await Promise.all([setAlwaysRelay(alice, true), setAlwaysRelay(bob, true)]);
     const [aliceOffscreen, bobOffscreen] = await Promise.all([alice.browser.offscreenPage(), bob.browser.offscreenPage()]);
     await Promise.all([watchPeerConnections(aliceOffscreen), watchPeerConnections(bobOffscreen)]);
     const sockets = await Promise.all([recordSockets(alice.browser), recordSockets(bob.browser)]);
@@ -89,8 +53,8 @@ describe('"Always relay calls" with TURN from the deployment', () => {
     await expectFramesArriving(aliceWindow, 'birdcall-remote-video');
     await expectFramesArriving(bobWindow, 'birdcall-remote-video');
 
-    expect(await selectedPath(aliceOffscreen)).toEqual({ policy: 'relay', local: 'relay', remote: 'relay' });
-    expect(await selectedPath(bobOffscreen)).toEqual({ policy: 'relay', local: 'relay', remote: 'relay' });
+    expect(await selectedPath(aliceOffscreen)).toMatchObject({ policy: 'relay', local: 'relay', remote: 'relay' });
+    expect(await selectedPath(bobOffscreen)).toMatchObject({ policy: 'relay', local: 'relay', remote: 'relay' });
     const candidates = sockets.flatMap((recorder) => recorder.frames()).filter((f) => isPeerSignaling(f) && f.payload.includes('"CANDIDATE"'));
     expect(candidates.length).toBeGreaterThan(0);
     for (const frame of candidates) expect(frame.payload).toMatch(/typ relay/);

@@ -41,3 +41,4 @@ export {
   type RecentCallRow,
 } from './people';
 export { isPeerSignaling, recordSockets, type SocketRecorder, type SocketFrame } from './sockets';
+export { selectedPath, setAlwaysRelay, watchPeerConnections } from './rtc-paths';
