@@ -10,19 +10,8 @@ import type { Handle } from '@/lib/handle';
 import type { MediaDevices } from '@/lib/media-devices';
 import type { ClientMessage, EndedReason } from '@/lib/wire';
 import { CallSession, RING_TIMEOUT_MS, type SessionHost } from './call-session';
+import { FakeEmitter } from './fake-emitter.test-support';
 
-type Listener = (...args: unknown[]) => void;
-
-class FakeEmitter {
-  private listeners = new Map<string, Listener[]>();
-  on(event: string, listener: Listener) {
-    this.listeners.set(event, [...(this.listeners.get(event) ?? []), listener]);
-    return this;
-  }
-  emit(event: string, ...args: unknown[]) {
-    for (const listener of this.listeners.get(event) ?? []) listener(...args);
-  }
-}
 
 /** The RTCPeerConnection under a media call: connection state and remote tracks. */
 class FakePeerConnection extends EventTarget {

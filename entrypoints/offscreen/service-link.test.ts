@@ -10,19 +10,8 @@ import type { SignalServer } from '@/lib/signal-config';
 import { helloPayload, type Identity, type ServerMessage } from '@/lib/wire';
 import type { DeviceKey } from './device-key';
 import { ServiceLink, type LinkSeams, type ServiceLinkListener } from './service-link';
+import { FakeEmitter } from './fake-emitter.test-support';
 
-type Listener = (...args: unknown[]) => void;
-
-class FakeEmitter {
-  private listeners = new Map<string, Listener[]>();
-  on(event: string, listener: Listener) {
-    this.listeners.set(event, [...(this.listeners.get(event) ?? []), listener]);
-    return this;
-  }
-  emit(event: string, ...args: unknown[]) {
-    for (const listener of this.listeners.get(event) ?? []) listener(...args);
-  }
-}
 
 class FakeSocket {
   readyState = 1; // OPEN
