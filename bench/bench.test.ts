@@ -65,7 +65,10 @@ it('measures call setup, content script cost, sizes and memory', async () => {
 
   // Call setup: two browsers with Birdcall on that service, the baselines in pages of the same two browsers.
   const [alice, bob] = await Promise.all([signIn('alice', { service: serviceUrl }), signIn('bob_1', { service: serviceUrl })]);
-  cleanups.push(() => alice.browser.close(), () => bob.browser.close());
+  cleanups.push(
+    () => alice.browser.close(),
+    () => bob.browser.close(),
+  );
   const server = await startBaselineServer();
   cleanups.push(() => server.close());
   const peerServer = await startPeerServer();
@@ -107,7 +110,13 @@ it('measures call setup, content script cost, sizes and memory', async () => {
   const countPaths = (list: { path: string }[]) => list.reduce<Record<string, number>>((acc, r) => ({ ...acc, [r.path]: (acc[r.path] ?? 0) + 1 }), {});
   const paths = { birdcall: countPaths(birdcall), birdcallRelayed: countPaths(birdcallRelayed), rtc: countPaths(rtc), rtcRelayed: countPaths(rtcRelayed) };
   log(`candidate pairs (local/remote): ${JSON.stringify(paths)}`);
-  const rings = { rung: setup.pacer.rung, limitPerMinute: setup.pacer.limit, pacingWaits: setup.pacer.waits, pacingWaitMs: round(setup.pacer.waitedMs, 0), ...(await serviceRingCounts(serviceUrl)) };
+  const rings = {
+    rung: setup.pacer.rung,
+    limitPerMinute: setup.pacer.limit,
+    pacingWaits: setup.pacer.waits,
+    pacingWaitMs: round(setup.pacer.waitedMs, 0),
+    ...(await serviceRingCounts(serviceUrl)),
+  };
   log(`rings: ${JSON.stringify(rings)}`);
   await Promise.all([alice.browser.close(), bob.browser.close()]);
   await server.close();
@@ -117,7 +126,10 @@ it('measures call setup, content script cost, sizes and memory', async () => {
 
   // Content script cost: a browser with Birdcall and one without, alternating passes.
   const [withBirdcall, without] = await Promise.all([signIn(VIEWER), launchWithoutBirdcall()]);
-  cleanups.push(() => withBirdcall.browser.close(), () => without.close());
+  cleanups.push(
+    () => withBirdcall.browser.close(),
+    () => without.close(),
+  );
   const pages = timelinePages();
   const open = async (browser: typeof without.browser) => ({
     home: await browser.openXPage(pages.home.url, pages.home.html),
@@ -184,14 +196,31 @@ it('measures call setup, content script cost, sizes and memory', async () => {
         },
       ];
     }),
-  ) as unknown as Record<'home' | 'profile', { scriptRatio: number; taskRatio: number; withScriptMs: number; withoutScriptMs: number; extraScriptMsPer1000Cells: number }>;
+  ) as unknown as Record<
+    'home' | 'profile',
+    { scriptRatio: number; taskRatio: number; withScriptMs: number; withoutScriptMs: number; extraScriptMsPer1000Cells: number }
+  >;
   const scriptingOverheadRatio = Math.max(scripting.home.scriptRatio, scripting.profile.scriptRatio);
   const inCall = birdcall.flatMap((r) => (r.memory ? [r.memory] : []));
   const memory = {
     idleBytes: medianOf(idle, 'rssBytes'),
     inCallBytes: medianOf(inCall, 'rssBytes'),
-    idle: { rssBytes: medianOf(idle, 'rssBytes'), pssBytes: medianOf(idle, 'pssBytes'), offscreenHeapBytes: medianOf(idle, 'offscreenHeapBytes'), workerHeapBytes: medianOf(idle, 'workerHeapBytes'), processes: idle[0]?.processes ?? 0, samples: idle.length },
-    inCall: { rssBytes: medianOf(inCall, 'rssBytes'), pssBytes: medianOf(inCall, 'pssBytes'), offscreenHeapBytes: medianOf(inCall, 'offscreenHeapBytes'), workerHeapBytes: medianOf(inCall, 'workerHeapBytes'), processes: inCall[0]?.processes ?? 0, samples: inCall.length },
+    idle: {
+      rssBytes: medianOf(idle, 'rssBytes'),
+      pssBytes: medianOf(idle, 'pssBytes'),
+      offscreenHeapBytes: medianOf(idle, 'offscreenHeapBytes'),
+      workerHeapBytes: medianOf(idle, 'workerHeapBytes'),
+      processes: idle[0]?.processes ?? 0,
+      samples: idle.length,
+    },
+    inCall: {
+      rssBytes: medianOf(inCall, 'rssBytes'),
+      pssBytes: medianOf(inCall, 'pssBytes'),
+      offscreenHeapBytes: medianOf(inCall, 'offscreenHeapBytes'),
+      workerHeapBytes: medianOf(inCall, 'workerHeapBytes'),
+      processes: inCall[0]?.processes ?? 0,
+      samples: inCall.length,
+    },
   };
   const ratios = {
     acceptToFirstFrameVsRtc: ratio(acceptToFirstFrame.median, rtcBoth.median),
@@ -209,10 +238,18 @@ it('measures call setup, content script cost, sizes and memory', async () => {
   const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
   const rows: Row[] = [
     { label: 'click -> callee notification', timing: clickToNotification, note: `${ratios.clickToNotificationVsPeerjs}x PeerJS connect->data (target <= 2x)` },
-    { label: 'accept -> first frame (both sides)', timing: acceptToFirstFrame, note: `${ratios.acceptToFirstFrameVsRtc}x bare RTC (target <= 1.3x); ${ratios.acceptToFirstFrameVsPeerjs}x PeerJS call` },
+    {
+      label: 'accept -> first frame (both sides)',
+      timing: acceptToFirstFrame,
+      note: `${ratios.acceptToFirstFrameVsRtc}x bare RTC (target <= 1.3x); ${ratios.acceptToFirstFrameVsPeerjs}x PeerJS call`,
+    },
     { label: '  at the caller', timing: acceptToFirstFrameCaller },
     { label: '  at the callee', timing: acceptToFirstFrameCallee },
-    { label: 'accept -> first frame, relayed (both sides)', timing: acceptToFirstFrameRelayed, note: `${ratios.acceptToFirstFrameRelayedVsRtcRelayed}x bare RTC relayed (target <= 1.3x)` },
+    {
+      label: 'accept -> first frame, relayed (both sides)',
+      timing: acceptToFirstFrameRelayed,
+      note: `${ratios.acceptToFirstFrameRelayedVsRtcRelayed}x bare RTC relayed (target <= 1.3x)`,
+    },
     { label: '  at the caller, relayed', timing: acceptToFirstFrameRelayedCaller },
     { label: '  at the callee, relayed', timing: acceptToFirstFrameRelayedCallee },
     { label: 'click -> caller call window painted', timing: clickToCallWindow },
@@ -223,14 +260,31 @@ it('measures call setup, content script cost, sizes and memory', async () => {
     { label: 'header action row -> call buttons', timing: headerTiming, note: 'target < 16 ms' },
     { label: 'hover card -> call buttons', timing: surfaceTimings.hovercard, note: 'target < 16 ms' },
     { label: 'chat header -> call buttons', timing: surfaceTimings.chat, note: 'target < 16 ms' },
-    { label: 'scripting with/without Birdcall (home)', value: `${scripting.home.scriptRatio}x`, note: `${scripting.home.withScriptMs} vs ${scripting.home.withoutScriptMs} ms per 2,000 cells; tasks ${scripting.home.taskRatio}x` },
-    { label: 'scripting with/without Birdcall (profile)', value: `${scripting.profile.scriptRatio}x`, note: `${scripting.profile.withScriptMs} vs ${scripting.profile.withoutScriptMs} ms per 2,000 cells; tasks ${scripting.profile.taskRatio}x` },
+    {
+      label: 'scripting with/without Birdcall (home)',
+      value: `${scripting.home.scriptRatio}x`,
+      note: `${scripting.home.withScriptMs} vs ${scripting.home.withoutScriptMs} ms per 2,000 cells; tasks ${scripting.home.taskRatio}x`,
+    },
+    {
+      label: 'scripting with/without Birdcall (profile)',
+      value: `${scripting.profile.scriptRatio}x`,
+      note: `${scripting.profile.withScriptMs} vs ${scripting.profile.withoutScriptMs} ms per 2,000 cells; tasks ${scripting.profile.taskRatio}x`,
+    },
     { label: 'content script, gzip (raw)', value: kb(sizes.contentScriptGzipBytes), note: `${kb(sizes.contentScriptBytes)} raw (target < 15 KB gzip)` },
     { label: 'whole extension zip', value: kb(sizes.zipBytes), note: `${kb(sizes.totalBytes)} unpacked` },
-    { label: 'extension process RSS idle / in call', value: mb(memory.idleBytes), note: `${mb(memory.inCallBytes)} in a call (PSS ${mb(memory.idle.pssBytes)} / ${mb(memory.inCall.pssBytes)})` },
-    { label: 'JS heap offscreen / worker, idle', value: mb(memory.idle.offscreenHeapBytes), note: `${mb(memory.idle.workerHeapBytes)} worker; in call ${mb(memory.inCall.offscreenHeapBytes)} / ${mb(memory.inCall.workerHeapBytes)}` },
+    {
+      label: 'extension process RSS idle / in call',
+      value: mb(memory.idleBytes),
+      note: `${mb(memory.inCallBytes)} in a call (PSS ${mb(memory.idle.pssBytes)} / ${mb(memory.inCall.pssBytes)})`,
+    },
+    {
+      label: 'JS heap offscreen / worker, idle',
+      value: mb(memory.idle.offscreenHeapBytes),
+      note: `${mb(memory.idle.workerHeapBytes)} worker; in call ${mb(memory.inCall.offscreenHeapBytes)} / ${mb(memory.inCall.workerHeapBytes)}`,
+    },
   ];
-  const stepRows = (title: string, list: Step[]) => [`${title}`, ...list.map((s) => `  ${s.step.padEnd(62)} ${String(s.timing.median).padStart(7)} ms  (p90 ${s.timing.p90})`)].join('\n');
+  const stepRows = (title: string, list: Step[]) =>
+    [`${title}`, ...list.map((s) => `  ${s.step.padEnd(62)} ${String(s.timing.median).padStart(7)} ms  (p90 ${s.timing.p90})`)].join('\n');
   const wallMs = Date.now() - started;
   const text = [
     '',
@@ -251,7 +305,14 @@ it('measures call setup, content script cost, sizes and memory', async () => {
 
   const results = {
     generatedAt: new Date().toISOString(),
-    environment: { chromium: findChromium(), node: process.version, cpus: cpus().length, runs: RUNS, acceptDelayMs: ACCEPT_DELAY_MS, turn: 'coturn on 127.0.0.1 (UDP and TCP), REST credentials' },
+    environment: {
+      chromium: findChromium(),
+      node: process.version,
+      cpus: cpus().length,
+      runs: RUNS,
+      acceptDelayMs: ACCEPT_DELAY_MS,
+      turn: 'coturn on 127.0.0.1 (UDP and TCP), REST credentials',
+    },
     rings,
     paths,
     clickToNotification,

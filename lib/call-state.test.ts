@@ -26,7 +26,7 @@ describe('transition', () => {
     expect(connected).toMatchObject({ phase: 'connected', connectedAt: 2000 });
     expect(transition(connected, end('hung-up'))).toMatchObject({ phase: 'ended', reason: 'hung-up', connectedAt: 2000, endedAt: 5000 });
   });
-  it('keeps whether X vouched for the other side, and takes the callee\'s certificate on accept', () => {
+  it("keeps whether X vouched for the other side, and takes the callee's certificate on accept", () => {
     expect(run(ring)).toMatchObject({ call: { verified: false } });
     expect(run(dial)).toMatchObject({ call: { verified: true } });
     expect(run(dial, { type: 'remote-accepted', callId: 'call-0001', verified: false })).toMatchObject({ phase: 'connecting', call: { verified: false } });
@@ -54,14 +54,20 @@ describe('transition', () => {
     expect(run(dial, { type: 'media-connected', callId: 'call-0001', at: 2 }).phase).toBe('connected');
   });
   it.each<EndReason>([
-    'declined', 'no-answer', 'unavailable', 'busy', 'failed', 'remote-hung-up', 'hung-up', 'cancelled',
-    'answered-elsewhere', 'declined-elsewhere', 'rate-limited',
-  ])(
-    'ends with %s from ringing',
-    (reason) => {
-      expect(run(dial, end(reason))).toMatchObject({ phase: 'ended', reason });
-    },
-  );
+    'declined',
+    'no-answer',
+    'unavailable',
+    'busy',
+    'failed',
+    'remote-hung-up',
+    'hung-up',
+    'cancelled',
+    'answered-elsewhere',
+    'declined-elsewhere',
+    'rate-limited',
+  ])('ends with %s from ringing', (reason) => {
+    expect(run(dial, end(reason))).toMatchObject({ phase: 'ended', reason });
+  });
   it('keeps a failure detail only for failed', () => {
     const failed = transition(run(dial), { ...end('failed'), detail: 'No camera' } as CallEvent);
     expect(failed).toMatchObject({ detail: 'No camera' });
@@ -76,7 +82,11 @@ describe('transition', () => {
       ['an accept for another call', run(ring), { type: 'accept', callId: 'call-0002' }],
       ['accept on an outgoing call', run(dial), { type: 'accept', callId: 'call-0001' }],
       ['remote-accepted on an incoming call', run(ring), { type: 'remote-accepted', callId: 'call-0001', verified: true }],
-      ['remote-accepted twice', run(dial, { type: 'remote-accepted', callId: 'call-0001', verified: true }), { type: 'remote-accepted', callId: 'call-0001', verified: true }],
+      [
+        'remote-accepted twice',
+        run(dial, { type: 'remote-accepted', callId: 'call-0001', verified: true }),
+        { type: 'remote-accepted', callId: 'call-0001', verified: true },
+      ],
       ['media-connected while incoming ringing', run(ring), { type: 'media-connected', callId: 'call-0001', at: 1 }],
       ['media-connected twice', run(dial, { type: 'media-connected', callId: 'call-0001', at: 1 }), { type: 'media-connected', callId: 'call-0001', at: 9 }],
       ['end twice', run(dial, end('declined')), end('hung-up')],

@@ -22,16 +22,7 @@ export type EndReason =
   /** The service refused to ring: too many calls in a short time. */
   | 'rate-limited';
 export type Outcome =
-  | 'answered'
-  | 'missed'
-  | 'declined'
-  | 'no-answer'
-  | 'unavailable'
-  | 'cancelled'
-  | 'busy'
-  | 'failed'
-  | 'answered-elsewhere'
-  | 'rate-limited';
+  'answered' | 'missed' | 'declined' | 'no-answer' | 'unavailable' | 'cancelled' | 'busy' | 'failed' | 'answered-elsewhere' | 'rate-limited';
 
 export interface CallInfo {
   readonly callId: string;
@@ -109,15 +100,11 @@ export function transition(state: CallState, event: CallEvent): CallState {
     case 'media-connected':
       if (state.phase === 'reconnecting') return { phase: 'connected', call: state.call, connectedAt: state.connectedAt };
       // An outgoing call can see media before the accept message: the accept is implied.
-      return state.phase === 'connecting' || state.phase === 'outgoing'
-        ? { phase: 'connected', call: state.call, connectedAt: event.at }
-        : state;
+      return state.phase === 'connecting' || state.phase === 'outgoing' ? { phase: 'connected', call: state.call, connectedAt: event.at } : state;
     case 'media-interrupted':
       return state.phase === 'connected' ? { phase: 'reconnecting', call: state.call, connectedAt: state.connectedAt } : state;
     case 'set-muted':
-      return isActive(state) && state.call.muted !== event.muted
-        ? { ...state, call: { ...state.call, muted: event.muted } }
-        : state;
+      return isActive(state) && state.call.muted !== event.muted ? { ...state, call: { ...state.call, muted: event.muted } } : state;
     case 'set-camera-off':
       return isActive(state) && state.call.kind === 'video' && state.call.cameraOff !== event.cameraOff
         ? { ...state, call: { ...state.call, cameraOff: event.cameraOff } }

@@ -21,9 +21,7 @@ export const browserMediaDevices: MediaDevices = {
 
 /** Says what went wrong with camera/microphone in words a person can act on. */
 export function describeMediaError(error: unknown): { permission: boolean; detail: string } {
-  const name = error instanceof Error || (typeof error === 'object' && error !== null && 'name' in error)
-    ? String((error as { name: unknown }).name)
-    : '';
+  const name = error instanceof Error || (typeof error === 'object' && error !== null && 'name' in error) ? String((error as { name: unknown }).name) : '';
   switch (name) {
     case 'NotAllowedError':
     case 'SecurityError':

@@ -11,20 +11,23 @@ describe('parseBackgroundMessage', () => {
   it('lets an x.com content script report the handle and place a call', () => {
     expect(parseBackgroundMessage({ to: 'background', type: 'signed-in', handle: 'alice' }, xTab, ownId, origin).ok).toBe(true);
     expect(
-      parseBackgroundMessage({ to: 'background', type: 'place-call', handle: 'bob', kind: 'video' }, { ...xTab, url: 'https://twitter.com/bob' }, ownId, origin).ok,
+      parseBackgroundMessage({ to: 'background', type: 'place-call', handle: 'bob', kind: 'video' }, { ...xTab, url: 'https://twitter.com/bob' }, ownId, origin)
+        .ok,
     ).toBe(true);
   });
-  it.each(['hangup', 'accept', 'decline', 'history-seen', 'signal-url-changed', 'offscreen-ready', 'sign-in'])(
-    'refuses %s from an x.com page',
-    (type) => {
-      const result = parseBackgroundMessage({ to: 'background', type }, xTab, ownId, origin);
-      expect(result).toEqual({ ok: false, error: `x.com pages may not send ${type}` });
-    },
-  );
+  it.each(['hangup', 'accept', 'decline', 'history-seen', 'signal-url-changed', 'offscreen-ready', 'sign-in'])('refuses %s from an x.com page', (type) => {
+    const result = parseBackgroundMessage({ to: 'background', type }, xTab, ownId, origin);
+    expect(result).toEqual({ ok: false, error: `x.com pages may not send ${type}` });
+  });
   it('refuses other extensions and other sites', () => {
     expect(parseBackgroundMessage({ to: 'background', type: 'hangup' }, { ...popup, id: 'other' }, ownId, origin).ok).toBe(false);
-    expect(parseBackgroundMessage({ to: 'background', type: 'signed-in', handle: 'a' }, { id: ownId, url: 'https://evil.example/', tab: {} }, ownId, origin).ok).toBe(false);
-    expect(parseBackgroundMessage({ to: 'background', type: 'signed-in', handle: 'a' }, { id: ownId, url: 'https://x.com.evil.example/', tab: {} }, ownId, origin).ok).toBe(false);
+    expect(
+      parseBackgroundMessage({ to: 'background', type: 'signed-in', handle: 'a' }, { id: ownId, url: 'https://evil.example/', tab: {} }, ownId, origin).ok,
+    ).toBe(false);
+    expect(
+      parseBackgroundMessage({ to: 'background', type: 'signed-in', handle: 'a' }, { id: ownId, url: 'https://x.com.evil.example/', tab: {} }, ownId, origin)
+        .ok,
+    ).toBe(false);
   });
   it.each([
     { to: 'background', type: 'place-call', handle: 'Bob', kind: 'video' },
@@ -66,10 +69,24 @@ describe('parseBackgroundMessage', () => {
     expect(parseBackgroundMessage(event, offscreen, ownId, origin)).toEqual({ ok: true, message: event });
   });
   it('accepts sign-in from the popup', () => {
-    expect(parseBackgroundMessage({ to: 'background', type: 'sign-in' }, popup, ownId, origin)).toEqual({ ok: true, message: { to: 'background', type: 'sign-in' } });
+    expect(parseBackgroundMessage({ to: 'background', type: 'sign-in' }, popup, ownId, origin)).toEqual({
+      ok: true,
+      message: { to: 'background', type: 'sign-in' },
+    });
   });
   it.each(['account', 'sign-in-url', 'sign-in-failed', 'incoming'])('refuses the offscreen event %s from an x.com page', (type) => {
-    const data = { to: 'background', type, identity: null, signIn: false, url: 'https://x.com/', detail: 'x', callId: 'call-0001', from: 'bob', kind: 'audio', verified: true };
+    const data = {
+      to: 'background',
+      type,
+      identity: null,
+      signIn: false,
+      url: 'https://x.com/',
+      detail: 'x',
+      callId: 'call-0001',
+      from: 'bob',
+      kind: 'audio',
+      verified: true,
+    };
     expect(parseBackgroundMessage(data, xTab, ownId, origin)).toEqual({ ok: false, error: `x.com pages may not send ${type}` });
   });
 });

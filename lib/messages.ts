@@ -94,8 +94,17 @@ export interface Sender {
 }
 
 const END_REASONS: readonly EndReason[] = [
-  'hung-up', 'remote-hung-up', 'declined', 'no-answer', 'unavailable', 'cancelled', 'busy', 'failed',
-  'answered-elsewhere', 'declined-elsewhere', 'rate-limited',
+  'hung-up',
+  'remote-hung-up',
+  'declined',
+  'no-answer',
+  'unavailable',
+  'cancelled',
+  'busy',
+  'failed',
+  'answered-elsewhere',
+  'declined-elsewhere',
+  'rate-limited',
 ];
 const SIGNAL_STATUSES: readonly SignalStatus[] = ['offline', 'connecting', 'connected', 'id-taken', 'error'];
 const X_PAGE = /^https:\/\/(x|twitter)\.com\//;
@@ -112,12 +121,7 @@ const optionalText = (value: unknown) => value === undefined || (typeof value ==
  * script (a sender with a tab on x.com) may only report the handle, place a call and report a
  * layout change.
  */
-export function parseBackgroundMessage(
-  data: unknown,
-  sender: Sender,
-  ownId: string,
-  ownOrigin: string,
-): ParseResult<BackgroundMessage> {
+export function parseBackgroundMessage(data: unknown, sender: Sender, ownId: string, ownOrigin: string): ParseResult<BackgroundMessage> {
   if (sender.id !== ownId) return { ok: false, error: 'message from another extension' };
   if (typeof data !== 'object' || data === null) return { ok: false, error: 'not an object' };
   const m = data as Fields;
@@ -143,8 +147,11 @@ function checkFields(m: Fields): BackgroundMessage | null {
       return isHandle(m.handle) && isCallKind(m.kind) ? { to, type: m.type, handle: m.handle, kind: m.kind } : null;
     case 'layout-changed':
       return SURFACES.includes(m.surface as Surface) &&
-        typeof m.path === 'string' && URL_PATH.test(m.path) &&
-        Array.isArray(m.anchors) && m.anchors.length >= 1 && m.anchors.length <= 10 &&
+        typeof m.path === 'string' &&
+        URL_PATH.test(m.path) &&
+        Array.isArray(m.anchors) &&
+        m.anchors.length >= 1 &&
+        m.anchors.length <= 10 &&
         m.anchors.every((name) => typeof name === 'string' && ANCHOR_NAME.test(name))
         ? { to, type: m.type, surface: m.surface as Surface, path: m.path, anchors: [...(m.anchors as string[])] }
         : null;

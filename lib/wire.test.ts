@@ -19,7 +19,17 @@ const clientFrames = [
 
 const serverFrames = [
   { type: 'challenge', nonce: 'abc', signIn: true },
-  { type: 'registered', deviceId: 'abc', identity, certificate: jws, serviceKey: key, peerId, peerToken: 'tok', iceServers: [{ urls: ['stun:x'] }], signIn: false },
+  {
+    type: 'registered',
+    deviceId: 'abc',
+    identity,
+    certificate: jws,
+    serviceKey: key,
+    peerId,
+    peerToken: 'tok',
+    iceServers: [{ urls: ['stun:x'] }],
+    signIn: false,
+  },
   { type: 'registered', deviceId: 'abc', identity: null, certificate: null, serviceKey: key, peerId, peerToken: 'tok', iceServers: [], signIn: true },
   { type: 'refused', reason: 'handle-taken', detail: '@a is in use on another device' },
   { type: 'sign-in-url', url: 'http://127.0.0.1:9000/auth/x/start?ticket=t' },

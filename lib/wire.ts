@@ -238,11 +238,7 @@ export function jsonDepthExceeds(json: string, maxDepth: number): boolean {
 }
 
 /** Parses one frame's text against a schema, refusing oversized or too deeply nested ones first. */
-export function parseFrame<S extends v.GenericSchema>(
-  schema: S,
-  frame: string,
-  maxBytes: number = LIMITS.controlFrameBytes,
-): ParseResult<v.InferOutput<S>> {
+export function parseFrame<S extends v.GenericSchema>(schema: S, frame: string, maxBytes: number = LIMITS.controlFrameBytes): ParseResult<v.InferOutput<S>> {
   if (frame.length > maxBytes) return { ok: false, error: `frame of ${frame.length} bytes is over ${maxBytes}` };
   if (jsonDepthExceeds(frame, LIMITS.jsonDepth)) return { ok: false, error: `frame nests deeper than ${LIMITS.jsonDepth}` };
   let data: unknown;

@@ -38,7 +38,9 @@ describe('certificates', () => {
     const claims = { ...decodeJwt(registered.certificate!), handle: 'carol' };
     const tampered = `${header}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.${signature}`;
     await expect(jwtVerify(tampered, await importJWK(registered.serviceKey, 'ES256'))).rejects.toBeInstanceOf(errors.JWSSignatureVerificationFailed);
-    const otherKey = await new SignJWT(claims).setProtectedHeader({ alg: 'ES256' }).sign((await loadOrCreateServiceKey(openSqliteStore(tempDataDir()))).privateKey);
+    const otherKey = await new SignJWT(claims)
+      .setProtectedHeader({ alg: 'ES256' })
+      .sign((await loadOrCreateServiceKey(openSqliteStore(tempDataDir()))).privateKey);
     await expect(jwtVerify(otherKey, await importJWK(registered.serviceKey, 'ES256'))).rejects.toBeInstanceOf(errors.JWSSignatureVerificationFailed);
   });
 

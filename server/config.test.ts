@@ -7,7 +7,14 @@ describe('config', () => {
   });
 
   it('reads the environment, and flags win over it', () => {
-    const env = { HOST: '0.0.0.0', PORT: '8000', BIRDCALL_PUBLIC_URL: 'https://call.example', X_CLIENT_ID: 'id', X_API_URL: 'http://x.test/', LOG_LEVEL: 'silent' };
+    const env = {
+      HOST: '0.0.0.0',
+      PORT: '8000',
+      BIRDCALL_PUBLIC_URL: 'https://call.example',
+      X_CLIENT_ID: 'id',
+      X_API_URL: 'http://x.test/',
+      LOG_LEVEL: 'silent',
+    };
     expect(loadConfig(env, ['--port', '0', '--host=::1'])).toEqual({
       host: '::1',
       port: 0,

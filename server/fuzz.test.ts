@@ -39,13 +39,13 @@ const wrongFields = fc
     return JSON.stringify(frame);
   });
 
-const deepNesting = fc.tuple(fc.integer({ min: 7, max: 5000 }), fc.boolean()).map(([depth, arrays]) =>
-  arrays ? `${'['.repeat(depth)}${']'.repeat(depth)}` : `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`,
-);
+const deepNesting = fc
+  .tuple(fc.integer({ min: 7, max: 5000 }), fc.boolean())
+  .map(([depth, arrays]) => (arrays ? `${'['.repeat(depth)}${']'.repeat(depth)}` : `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`));
 
-const oversized = fc.integer({ min: LIMITS.controlFrameBytes + 1, max: LIMITS.relayFrameBytes + 4096 }).map((size) =>
-  JSON.stringify({ v: 1, type: 'ping', pad: 'x'.repeat(size) }),
-);
+const oversized = fc
+  .integer({ min: LIMITS.controlFrameBytes + 1, max: LIMITS.relayFrameBytes + 4096 })
+  .map((size) => JSON.stringify({ v: 1, type: 'ping', pad: 'x'.repeat(size) }));
 
 const attack: fc.Arbitrary<Attack> = fc.oneof(
   fc.string({ unit: 'binary', maxLength: 300 }).map((text) => ({ kind: 'text' as const, text })),

@@ -29,8 +29,22 @@ describe('ringing', () => {
       kind: 'video',
     });
     bob.send({ type: 'accept', callId });
-    expect(await alice.inbox.next('connect')).toEqual({ v: 1, type: 'connect', callId, peerId: bob.peerId, remote: { handle: 'bob', verified: false }, certificate: bob.registered.certificate });
-    expect(await bob.inbox.next('connect')).toEqual({ v: 1, type: 'connect', callId, peerId: alice.peerId, remote: { handle: 'alice', verified: false }, certificate: alice.registered.certificate });
+    expect(await alice.inbox.next('connect')).toEqual({
+      v: 1,
+      type: 'connect',
+      callId,
+      peerId: bob.peerId,
+      remote: { handle: 'bob', verified: false },
+      certificate: bob.registered.certificate,
+    });
+    expect(await bob.inbox.next('connect')).toEqual({
+      v: 1,
+      type: 'connect',
+      callId,
+      peerId: alice.peerId,
+      remote: { handle: 'alice', verified: false },
+      certificate: alice.registered.certificate,
+    });
 
     bob.send({ type: 'hangup', callId });
     expect(await alice.inbox.next('ended')).toEqual({ v: 1, type: 'ended', callId, reason: 'remote-hung-up' });

@@ -30,7 +30,18 @@ export interface BaselineServer {
 export async function startBaselineServer(): Promise<BaselineServer> {
   const server = createServer((request, response) => {
     const path = new URL(request.url ?? '/', 'http://localhost').pathname;
-    const body = path === '/' ? PAGE : path === '/peerjs.min.js' ? PEERJS : path === '/baseline-page.js' ? PAGE_SCRIPT : path === '/first-frame.js' ? FIRST_FRAME : path === '/instrument.js' ? INSTRUMENT : null;
+    const body =
+      path === '/'
+        ? PAGE
+        : path === '/peerjs.min.js'
+          ? PEERJS
+          : path === '/baseline-page.js'
+            ? PAGE_SCRIPT
+            : path === '/first-frame.js'
+              ? FIRST_FRAME
+              : path === '/instrument.js'
+                ? INSTRUMENT
+                : null;
     if (body === null) {
       response.writeHead(404).end();
       return;

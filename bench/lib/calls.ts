@@ -231,15 +231,19 @@ export async function openBaselines(caller: Person, callee: Person, server: Base
   const parsed = parseSignalUrl(peerServerUrl);
   if (!parsed.ok) throw new Error(parsed.error);
   if (parsed.server.host !== '127.0.0.1') throw new Error(`the baselines' PeerServer must be on loopback, not ${peerServerUrl}`);
-  for (const url of turn?.urls ?? []) if (!/^turn:127\.0\.0\.1:\d+\?transport=(udp|tcp)$/.test(url)) throw new Error(`the baselines' TURN server must be on loopback, not ${url}`);
+  for (const url of turn?.urls ?? [])
+    if (!/^turn:127\.0\.0\.1:\d+\?transport=(udp|tcp)$/.test(url)) throw new Error(`the baselines' TURN server must be on loopback, not ${url}`);
   const suffix = Math.random().toString(36).slice(2, 8);
   const open = async (person: Person, name: string) => {
     const page = await person.browser.browser.newPage();
     await page.goto(server.url, { waitUntil: 'load' });
-    await page.evaluate(
-      (options) => (window as unknown as { bench: { init(o: unknown): Promise<boolean> } }).bench.init(options),
-      { name, relayUrl: server.relayUrl, server: parsed.server, peerId: `bench-${name}-${suffix}`, ...(turn ? { turn } : {}) },
-    );
+    await page.evaluate((options) => (window as unknown as { bench: { init(o: unknown): Promise<boolean> } }).bench.init(options), {
+      name,
+      relayUrl: server.relayUrl,
+      server: parsed.server,
+      peerId: `bench-${name}-${suffix}`,
+      ...(turn ? { turn } : {}),
+    });
     return page;
   };
   const [a, b] = await Promise.all([open(caller, 'a'), open(callee, 'b')]);
@@ -258,11 +262,7 @@ type BenchWindow = Window & {
 };
 
 const remoteResult = (page: Page, key: string) =>
-  poll(
-    () => page.evaluate((k) => (window as unknown as BenchWindow).bench.results[k], key),
-    `baseline result ${key}`,
-    { timeoutMs: 20_000, intervalMs: 10 },
-  );
+  poll(() => page.evaluate((k) => (window as unknown as BenchWindow).bench.results[k], key), `baseline result ${key}`, { timeoutMs: 20_000, intervalMs: 10 });
 
 /**
  * Bare RTCPeerConnection: offer -> first decoded frame on each side. `relay`: through the bench's
@@ -283,11 +283,7 @@ export async function rtcRun(baselines: Baselines, run: number, relay = false): 
 
 /** Bare PeerJS: connect() -> data delivered on the other side (and -> open here). */
 export async function peerDataRun(baselines: Baselines, run: number): Promise<{ delivered: number; open: number }> {
-  const { t0, openAt } = await baselines.a.evaluate(
-    (r, id) => (window as unknown as BenchWindow).bench.peerData(r, id),
-    run,
-    baselines.bPeerId,
-  );
+  const { t0, openAt } = await baselines.a.evaluate((r, id) => (window as unknown as BenchWindow).bench.peerData(r, id), run, baselines.bPeerId);
   const deliveredAt = await remoteResult(baselines.b, `data${run}`);
   return { delivered: deliveredAt - t0, open: openAt - t0 };
 }
@@ -305,11 +301,7 @@ export async function peerCallRun(
   run: number,
 ): Promise<{ caller: number; callee: number; both: number; t0: number; callerAt: number; calleeAt: number; marks: { a: Mark[]; b: Mark[] } }> {
   await baselineMarks(baselines);
-  const { t0, frameAt } = await baselines.a.evaluate(
-    (r, id) => (window as unknown as BenchWindow).bench.peerCall(r, id),
-    run,
-    baselines.bPeerId,
-  );
+  const { t0, frameAt } = await baselines.a.evaluate((r, id) => (window as unknown as BenchWindow).bench.peerCall(r, id), run, baselines.bPeerId);
   const calleeAt = await remoteResult(baselines.b, `call${run}`);
   await baselines.a.evaluate(() => (window as unknown as BenchWindow).bench.peerHangup());
   const marks = await baselineMarks(baselines);

@@ -208,9 +208,12 @@ globalThis.benchInstrumentWorker = function benchInstrumentWorker() {
       }
       var result = original.apply(this, args);
       if (result && typeof result.then === 'function') {
-        result.then(function () {
-          mark(label + ':end');
-        }, function () {});
+        result.then(
+          function () {
+            mark(label + ':end');
+          },
+          function () {},
+        );
       }
       return result;
     };

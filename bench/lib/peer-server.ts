@@ -30,7 +30,12 @@ export interface PeerServerOptions {
 
 export async function startPeerServer(options: PeerServerOptions = {}): Promise<RunningPeerServer> {
   const { host = '127.0.0.1', port = 0, timeoutMs = 15_000 } = options;
-  const { url, port: actualPort, logs, close } = await startChildServer({
+  const {
+    url,
+    port: actualPort,
+    logs,
+    close,
+  } = await startChildServer({
     args: [SIGNAL_SCRIPT, '--host', host, '--port', String(port)],
     entry: SIGNAL_SCRIPT,
     what: 'signal server',

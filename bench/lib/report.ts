@@ -75,7 +75,9 @@ export function stripChart(series: Series[], title: string, subtitle: string): s
       parts.push(`<text x="${px}" y="${top + series.length * rowH + 16}" text-anchor="middle" fill="#555">${v >= 1 ? v : v.toFixed(2)}</text>`);
     }
   }
-  parts.push(`<text x="${left + (width - left - right) / 2}" y="${height - 10}" text-anchor="middle" fill="#333">ms (log scale) · dot = one run · bar = median · tick = p90</text>`);
+  parts.push(
+    `<text x="${left + (width - left - right) / 2}" y="${height - 10}" text-anchor="middle" fill="#333">ms (log scale) · dot = one run · bar = median · tick = p90</text>`,
+  );
   series.forEach((s, i) => {
     const y = top + i * rowH + rowH / 2;
     const color = s.baseline ? '#888' : '#1d9bf0';

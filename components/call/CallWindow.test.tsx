@@ -206,7 +206,7 @@ describe('call window media', () => {
     expect(local.muted).toBe(true);
   });
 
-  it('plays a voice call\'s sound from a hidden player and shows the handle instead', async () => {
+  it("plays a voice call's sound from a hidden player and shows the handle instead", async () => {
     const them = new MediaStream();
     offscreenWith(null, them);
     const page = await showCall({ phase: 'connected', call: call({ kind: 'audio', cameraOff: true }), connectedAt: Date.now() });

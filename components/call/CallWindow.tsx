@@ -39,9 +39,7 @@ function CallStage({ state, media }: { state: CallState; media: CallMedia }) {
           {call.peer.charAt(0).toUpperCase()}
         </div>
       )}
-      {call?.kind === 'video' && live && (
-        <StreamVideo stream={media.local} testId="birdcall-local-video" class="local-video" muted hidden={call.cameraOff} />
-      )}
+      {call?.kind === 'video' && live && <StreamVideo stream={media.local} testId="birdcall-local-video" class="local-video" muted hidden={call.cameraOff} />}
     </div>
   );
 }
@@ -62,7 +60,8 @@ function CallStatus({ state, clock }: { state: CallState; clock: string | null }
           @{call.peer}
           {!call.verified && (
             <span class="badge unverified" title="Nobody checked this handle with X">
-              {' '}unverified
+              {' '}
+              unverified
             </span>
           )}
         </h1>
@@ -85,13 +84,7 @@ function CallControls({ state, vm }: { state: CallState; vm: CallViewModel }) {
       return (
         <div class="controls">
           <RoundButton testId="birdcall-decline" label="Decline" icon="hang-up" tone="danger" onClick={vm.decline} />
-          <RoundButton
-            testId="birdcall-accept"
-            label="Accept"
-            icon={state.call.kind === 'video' ? 'video' : 'phone'}
-            tone="accept"
-            onClick={vm.accept}
-          />
+          <RoundButton testId="birdcall-accept" label="Accept" icon={state.call.kind === 'video' ? 'video' : 'phone'} tone="accept" onClick={vm.accept} />
         </div>
       );
     case 'outgoing':
@@ -103,13 +96,7 @@ function CallControls({ state, vm }: { state: CallState; vm: CallViewModel }) {
         <div class="controls">
           <RoundButton testId="birdcall-mute" label="Mute" icon={muted ? 'mic-off' : 'mic'} pressed={muted} onClick={vm.toggleMute} />
           {kind === 'video' && (
-            <RoundButton
-              testId="birdcall-camera"
-              label="Camera off"
-              icon={cameraOff ? 'video-off' : 'video'}
-              pressed={cameraOff}
-              onClick={vm.toggleCamera}
-            />
+            <RoundButton testId="birdcall-camera" label="Camera off" icon={cameraOff ? 'video-off' : 'video'} pressed={cameraOff} onClick={vm.toggleCamera} />
           )}
           <RoundButton testId="birdcall-hangup" label="Hang up" icon="hang-up" tone="danger" onClick={vm.hangUp} />
         </div>

@@ -34,9 +34,7 @@ export function createCallViewModel(scope: Scope): CallViewModel {
   const error = signal<string | null>(null);
 
   const now = signal(Date.now());
-  const connectedAt = computed(() =>
-    state.value?.phase === 'connected' || state.value?.phase === 'reconnecting' ? state.value.connectedAt : null,
-  );
+  const connectedAt = computed(() => (state.value?.phase === 'connected' || state.value?.phase === 'reconnecting' ? state.value.connectedAt : null));
   // Tick only while connected: nothing else on screen changes with time.
   scope.effect(() => {
     if (connectedAt.value === null) return;

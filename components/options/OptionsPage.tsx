@@ -21,8 +21,7 @@ export function OptionsPage() {
       >
         <label for="signal-url">Birdcall service</label>
         <p class="hint" id="signal-url-hint">
-          Birdcall rings people and checks who they are through this service; the call itself goes directly between you, once
-          answered. Default: {vm.defaultUrl}
+          Birdcall rings people and checks who they are through this service; the call itself goes directly between you, once answered. Default: {vm.defaultUrl}
         </p>
         <input
           id="signal-url"
@@ -65,7 +64,10 @@ export function OptionsPage() {
         />
         <span>
           <strong>Always relay calls</strong>
-          <span class="hint"> Your calls go through Birdcall's relay server, so the person you talk to never learns your IP address; calls may take a little longer to start.</span>
+          <span class="hint">
+            {' '}
+            Your calls go through Birdcall's relay server, so the person you talk to never learns your IP address; calls may take a little longer to start.
+          </span>
         </span>
       </label>
       {signal && (

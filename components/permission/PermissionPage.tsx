@@ -9,10 +9,7 @@ export function PermissionPage() {
   return (
     <main class="permission">
       <h1>Camera and microphone</h1>
-      <p>
-        Birdcall needs your camera and microphone so the people you call can see and hear you. Birdcall only uses them
-        during a call.
-      </p>
+      <p>Birdcall needs your camera and microphone so the people you call can see and hear you. Birdcall only uses them during a call.</p>
       {canAsk && (
         <button type="button" class="pill primary" data-testid="birdcall-allow-media" onClick={() => void vm.allow()}>
           Allow camera and microphone

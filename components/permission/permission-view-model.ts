@@ -48,10 +48,7 @@ export function createPermissionViewModel(scope: Scope): PermissionViewModel {
 
   const failed = (error: unknown) => {
     if (DENIED_ERRORS.includes(errorName(error))) {
-      return settle(
-        'denied',
-        'Camera and microphone are blocked for Birdcall. Allow them with the camera icon in the address bar, then try again.',
-      );
+      return settle('denied', 'Camera and microphone are blocked for Birdcall. Allow them with the camera icon in the address bar, then try again.');
     }
     if (errorName(error) === 'NotReadableError') {
       return settle('error', 'The camera or microphone is in use by another app. Close it and try again.');

@@ -20,9 +20,7 @@ describe('layout notice', () => {
     await layoutIssues.setValue([issue('/bob'), issue('/carol/media')]);
     const page = await mount(<Popup />);
     const notice = byTestId(page, 'birdcall-layout-notice');
-    expect(notice.textContent).toContain(
-      "Birdcall could not find where to put its buttons on X's profile page; X may have changed its layout.",
-    );
+    expect(notice.textContent).toContain("Birdcall could not find where to put its buttons on X's profile page; X may have changed its layout.");
     expect(notice.textContent).toContain('Seen on /bob, /carol/media.');
     expect(notice.getAttribute('role')).toBe('status');
     await click(byTestId(page, 'birdcall-layout-dismiss'));

@@ -22,9 +22,7 @@ export function LayoutNotice({ issues, onDismiss }: Props) {
   const paths = [...new Set(issues.filter((issue) => issue.surface === latest.surface).map((issue) => issue.path))];
   return (
     <section class="layout-notice" data-testid="birdcall-layout-notice" data-surface={latest.surface} role="status">
-      <p>
-        Birdcall could not find where to put its buttons on {WHERE[latest.surface]}; X may have changed its layout.
-      </p>
+      <p>Birdcall could not find where to put its buttons on {WHERE[latest.surface]}; X may have changed its layout.</p>
       <p class="layout-notice-detail">
         Seen on {paths.slice(0, 3).join(', ')}
         {paths.length > 3 ? ` and ${paths.length - 3} more` : ''}.

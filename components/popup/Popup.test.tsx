@@ -21,7 +21,18 @@ const record = (overrides: Partial<CallRecord> & Pick<CallRecord, 'callId'>): Ca
 });
 
 const history: CallRecord[] = [
-  record({ callId: 'c3', handle: 'bob_2' as Handle, direction: 'incoming', kind: 'audio', outcome: 'missed', verified: false, durationMs: undefined, seen: false, startedAt: NOW - 10_000, count: 3 }),
+  record({
+    callId: 'c3',
+    handle: 'bob_2' as Handle,
+    direction: 'incoming',
+    kind: 'audio',
+    outcome: 'missed',
+    verified: false,
+    durationMs: undefined,
+    seen: false,
+    startedAt: NOW - 10_000,
+    count: 3,
+  }),
   record({ callId: 'c2' }),
   record({ callId: 'c1', handle: 'carol' as Handle, outcome: 'declined', durationMs: undefined, startedAt: NOW - 3 * 86_400_000 }),
 ];
@@ -75,7 +86,7 @@ describe('popup recent calls', () => {
     expect(answered.classList.contains('new')).toBe(false);
   });
 
-  it('calls back with the row\'s handle and kind, then closes', async () => {
+  it("calls back with the row's handle and kind, then closes", async () => {
     const inbox = backgroundInbox();
     await callHistory.setValue(history);
     const page = await mount(<Popup />);
@@ -206,7 +217,10 @@ describe('popup status', () => {
     [{ status: 'connecting' as const }, 'Connecting'],
     [{ status: 'connected' as const }, 'Online'],
     [{ status: 'id-taken' as const }, 'This handle is in use elsewhere'],
-    [{ status: 'id-taken' as const, detail: '@me_too is registered on another device' }, 'This handle is in use elsewhere: @me_too is registered on another device'],
+    [
+      { status: 'id-taken' as const, detail: '@me_too is registered on another device' },
+      'This handle is in use elsewhere: @me_too is registered on another device',
+    ],
     [{ status: 'error' as const, detail: 'Server at 127.0.0.1:9000 refused' }, 'Server at 127.0.0.1:9000 refused'],
     [{ status: 'error' as const }, "Cannot reach Birdcall's service"],
   ])('shows my handle and %j', async (signal, words) => {

@@ -38,7 +38,8 @@ export function RecentCallRow({ record, isNew, now, onCallBack }: Props) {
         </span>
         <span class="details">
           <Icon name={kind === 'video' ? 'video' : 'phone'} size={14} />
-          {kind === 'video' ? 'Video' : 'Voice'} · <span class="result">{result}</span> · <time dateTime={new Date(record.startedAt).toISOString()}>{formatWhen(record.startedAt, now)}</time>
+          {kind === 'video' ? 'Video' : 'Voice'} · <span class="result">{result}</span> ·{' '}
+          <time dateTime={new Date(record.startedAt).toISOString()}>{formatWhen(record.startedAt, now)}</time>
         </span>
       </span>
       <button

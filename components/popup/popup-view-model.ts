@@ -69,9 +69,7 @@ export function createPopupViewModel(scope: Scope): PopupViewModel {
     const known = newCallIds.peek();
     if (unseen.some((id) => !known.has(id))) newCallIds.value = new Set([...known, ...unseen]);
   });
-  const recentCalls = computed(() =>
-    history.value?.map((record) => ({ record, isNew: !record.seen || newCallIds.value.has(record.callId) })),
-  );
+  const recentCalls = computed(() => history.value?.map((record) => ({ record, isNew: !record.seen || newCallIds.value.has(record.callId) })));
 
   const now = signal(Date.now());
   const clock = setInterval(() => (now.value = Date.now()), CLOCK_REFRESH_MS);

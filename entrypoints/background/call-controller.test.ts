@@ -102,14 +102,14 @@ describe('call controller', () => {
       expect(await store.signInError.getValue()).toBeNull();
     });
 
-    it('sign-in clears the last error and asks the offscreen document to start with the platform\'s redirect URI', async () => {
+    it("sign-in clears the last error and asks the offscreen document to start with the platform's redirect URI", async () => {
       await store.signInError.setValue('old');
       expect(await controller.handle({ ...bg, type: 'sign-in' })).toEqual({ ok: true });
       expect(await store.signInError.getValue()).toBeNull();
       expect(log.sent).toEqual([{ to: 'offscreen', type: 'sign-in-start', redirectUri: REDIRECT_URI }]);
     });
 
-    it('sign-in-url runs the platform\'s sign-in flow and hands where it ended to the offscreen document', async () => {
+    it("sign-in-url runs the platform's sign-in flow and hands where it ended to the offscreen document", async () => {
       const url = 'https://x.com/i/oauth2/authorize?client_id=abc&state=s';
       expect(await controller.handle({ ...bg, type: 'sign-in-url', url })).toEqual({ ok: true });
       await flush();
@@ -171,7 +171,7 @@ describe('call controller', () => {
     });
   });
 
-  it('an outgoing call is verified only where the service checks handles with X; the callee\'s certificate decides on accept', async () => {
+  it("an outgoing call is verified only where the service checks handles with X; the callee's certificate decides on accept", async () => {
     await controller.handle({ ...bg, type: 'place-call', handle: 'bob' as Handle, kind: 'audio' });
     expect(await store.callState.getValue()).toMatchObject({ call: { verified: true } });
     const dialled = (await store.callState.getValue()) as { call: CallInfo };
@@ -215,7 +215,16 @@ describe('call controller', () => {
     clock = 62_000;
     await controller.handle({ ...bg, type: 'ended', callId, reason: 'remote-hung-up' });
     expect(await store.callHistory.getValue()).toEqual([
-      expect.objectContaining({ callId, handle: 'bob', direction: 'incoming', kind: 'video', outcome: 'answered', verified: true, durationMs: 60_000, seen: true }),
+      expect.objectContaining({
+        callId,
+        handle: 'bob',
+        direction: 'incoming',
+        kind: 'video',
+        outcome: 'answered',
+        verified: true,
+        durationMs: 60_000,
+        seen: true,
+      }),
     ]);
   });
 
@@ -310,8 +319,7 @@ describe('call controller', () => {
   });
 
   it('layout-changed keeps the latest few reports, one per surface and path, newest first', async () => {
-    const report = (path: string, anchors = ['profileMoreButton']) =>
-      controller.handle({ ...bg, type: 'layout-changed', surface: 'profile', path, anchors });
+    const report = (path: string, anchors = ['profileMoreButton']) => controller.handle({ ...bg, type: 'layout-changed', surface: 'profile', path, anchors });
     for (let i = 1; i <= 7; i++) {
       clock = 1000 + i;
       expect(await report(`/user${i}`)).toEqual({ ok: true });

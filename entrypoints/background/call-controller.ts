@@ -114,9 +114,11 @@ export function createCallController(platform: Platform, now: () => number = Dat
     // With X sign-in, the service only reaches handles that X vouched for; the callee's certificate confirms it on accept.
     await dispatch({ type: 'dial', callId, peer, kind, verified: account.signIn, at: now() });
     // Ring first: opening a window takes longer than the whole signaling round trip.
-    const dialing = platform.sendToOffscreen({ to: 'offscreen', type: 'dial', callId, peer, kind, alwaysRelay: await store.alwaysRelay.getValue() }).catch(async (error: unknown) => {
-      await dispatch({ type: 'end', callId, reason: 'failed', at: now(), detail: String(error) });
-    });
+    const dialing = platform
+      .sendToOffscreen({ to: 'offscreen', type: 'dial', callId, peer, kind, alwaysRelay: await store.alwaysRelay.getValue() })
+      .catch(async (error: unknown) => {
+        await dispatch({ type: 'end', callId, reason: 'failed', at: now(), detail: String(error) });
+      });
     await Promise.all([dialing, openCallWindow()]);
     return { ok: true };
   }

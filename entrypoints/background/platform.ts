@@ -32,8 +32,7 @@ export function incomingNotificationText({ peer, kind, verified }: Pick<CallInfo
 
 const NOTIFICATION_PREFIX = 'birdcall-incoming-';
 export const notificationIdFor = (callId: string) => NOTIFICATION_PREFIX + callId;
-export const callIdOfNotification = (id: string) =>
-  id.startsWith(NOTIFICATION_PREFIX) ? id.slice(NOTIFICATION_PREFIX.length) : null;
+export const callIdOfNotification = (id: string) => (id.startsWith(NOTIFICATION_PREFIX) ? id.slice(NOTIFICATION_PREFIX.length) : null);
 
 const OFFSCREEN_URL = '/offscreen.html';
 const CALL_WINDOW = { width: 420, height: 640 };

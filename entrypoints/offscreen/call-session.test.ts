@@ -12,7 +12,6 @@ import type { ClientMessage, EndedReason } from '@/lib/wire';
 import { CallSession, RING_TIMEOUT_MS, type SessionHost } from './call-session';
 import { FakeEmitter } from './fake-emitter.test-support';
 
-
 /** The RTCPeerConnection under a media call: connection state and remote tracks. */
 class FakePeerConnection extends EventTarget {
   connectionState: RTCPeerConnectionState = 'new';
@@ -94,8 +93,22 @@ class FakeMediaConnection extends FakeEmitter {
 }
 
 function fakeStream() {
-  const audio = { kind: 'audio', enabled: true, stopped: false, stop() { this.stopped = true; } };
-  const video = { kind: 'video', enabled: true, stopped: false, stop() { this.stopped = true; } };
+  const audio = {
+    kind: 'audio',
+    enabled: true,
+    stopped: false,
+    stop() {
+      this.stopped = true;
+    },
+  };
+  const video = {
+    kind: 'video',
+    enabled: true,
+    stopped: false,
+    stop() {
+      this.stopped = true;
+    },
+  };
   const stream = {
     getTracks: () => [audio, video],
     getAudioTracks: () => [audio],
@@ -106,7 +119,13 @@ function fakeStream() {
 
 /** Enough of an AudioContext for the ringtone, to see it stop. */
 function fakeAudioContext() {
-  const node = () => ({ connect: (next: unknown) => next, start: () => undefined, stop: () => undefined, frequency: { value: 0 }, gain: { setValueAtTime: () => undefined } });
+  const node = () => ({
+    connect: (next: unknown) => next,
+    start: () => undefined,
+    stop: () => undefined,
+    frequency: { value: 0 },
+    gain: { setValueAtTime: () => undefined },
+  });
   return { currentTime: 0, destination: {}, createOscillator: node, createGain: node, close: vi.fn(async () => undefined) };
 }
 
@@ -336,7 +355,12 @@ describe('outgoing CallSession', () => {
       candidate: { candidate: 'candidate:1 1 udp 1 10.0.0.2 5000 typ host', sdpMid: '0', sdpMLineIndex: 0 },
     });
     await session.mediaSignal({ v: 1, type: 'media-signal', callId, description: { type: 'answer', sdp: 'v=0 answer' } });
-    await session.mediaSignal({ v: 1, type: 'media-signal', callId, candidate: { candidate: 'candidate:2 1 udp 1 10.0.0.3 5000 typ host', sdpMid: '0', sdpMLineIndex: 0 } });
+    await session.mediaSignal({
+      v: 1,
+      type: 'media-signal',
+      callId,
+      candidate: { candidate: 'candidate:2 1 udp 1 10.0.0.3 5000 typ host', sdpMid: '0', sdpMLineIndex: 0 },
+    });
     expect(pc.remoteDescriptions.at(-1)).toEqual({ type: 'answer', sdp: 'v=0 answer' });
     expect(pc.candidates).toHaveLength(1);
     pc.changeState('connected');
@@ -614,7 +638,7 @@ describe('incoming CallSession', () => {
     },
   );
 
-  it('watches the media PeerJS makes on answer; after a lost path it answers the caller\'s ICE restart', async () => {
+  it("watches the media PeerJS makes on answer; after a lost path it answers the caller's ICE restart", async () => {
     const t = setup();
     const session = ring(t);
     session.accept();

@@ -36,7 +36,7 @@ beforeAll(async () => {
 });
 
 describe('checkCertificate', () => {
-  it('accepts the service\'s current certificate for the claimed handle, with what it says about verification', async () => {
+  it("accepts the service's current certificate for the claimed handle, with what it says about verification", async () => {
     expect(await checkCertificate(await certificate({}), serviceKey, alice)).toEqual({ ok: true, identity: alice });
     // The certificate wins over what the frame around it claims.
     const unverified = await certificate({ verified: false });

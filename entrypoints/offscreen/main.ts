@@ -63,7 +63,7 @@ const onServiceMessage: ServiceLinkListener['message'] = (message, registration)
         if (!check.ok) {
           console.warn('Birdcall: refused the other side of the call:', check.error);
           current.hangup();
-          report({ type: 'ended', callId: current.callId, reason: 'failed', detail: "Could not check who answered." });
+          report({ type: 'ended', callId: current.callId, reason: 'failed', detail: 'Could not check who answered.' });
           return;
         }
         current.connect(message.peerId, check.identity.verified);

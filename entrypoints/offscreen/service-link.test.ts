@@ -12,7 +12,6 @@ import type { DeviceKey } from './device-key';
 import { ServiceLink, type LinkSeams, type ServiceLinkListener } from './service-link';
 import { FakeEmitter } from './fake-emitter.test-support';
 
-
 class FakeSocket {
   readyState = 1; // OPEN
   sent: string[] = [];
@@ -455,7 +454,10 @@ describe('ServiceLink frames', () => {
     ['an unknown field', { ...ended, extra: 1 }],
     ['an unknown reason', { ...ended, reason: 'exploded' }],
     ['an incoming call without a certificate', { v: 1, type: 'incoming', callId: 'call-0001', from: alice, kind: 'audio' }],
-    ['a connect to a peer id derived from a handle', { v: 1, type: 'connect', callId: 'call-0001', peerId: 'birdcall-v1-xbob', remote: alice, certificate: 'a.b.c' }],
+    [
+      'a connect to a peer id derived from a handle',
+      { v: 1, type: 'connect', callId: 'call-0001', peerId: 'birdcall-v1-xbob', remote: alice, certificate: 'a.b.c' },
+    ],
     ['a registered with a private key part', registered({ serviceKey: { ...serviceKey, d: 'secret' } })],
     ['an oversized frame', { ...ended, callId: 'a'.repeat(20_000) }],
     ['a deeply nested frame', JSON.stringify({ v: 1, type: 'ended', x: [[[[[[[[1]]]]]]]] })],

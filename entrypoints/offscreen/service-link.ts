@@ -155,7 +155,7 @@ export class ServiceLink {
   private async onFrame(socket: WebSocket, server: SignalServer, frame: string): Promise<void> {
     const parsed = parseServerMessage(frame);
     if (!parsed.ok) {
-      console.warn("Birdcall: dropped a frame from the service:", parsed.error);
+      console.warn('Birdcall: dropped a frame from the service:', parsed.error);
       return;
     }
     const message = parsed.message;
@@ -241,7 +241,9 @@ export class ServiceLink {
   /** Relay-only is chosen but the service offers no relay: such a call could never connect. */
   get relayMissing(): boolean {
     const config = this.registration?.peer.options.config;
-    return config?.iceTransportPolicy === 'relay' && !config.iceServers?.some((server: RTCIceServer) => [server.urls].flat().some((url) => /^turns?:/.test(url)));
+    return (
+      config?.iceTransportPolicy === 'relay' && !config.iceServers?.some((server: RTCIceServer) => [server.urls].flat().some((url) => /^turns?:/.test(url)))
+    );
   }
 
   private opened(): void {

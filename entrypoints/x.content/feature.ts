@@ -29,11 +29,7 @@ export interface FeatureRunner {
 }
 
 /** Runs the included features for the current route until `signal` aborts, restarting them on route changes. */
-export function startFeatures(
-  features: readonly Feature[],
-  env: { document: Document; send: SendToBackground },
-  signal: AbortSignal,
-): FeatureRunner {
+export function startFeatures(features: readonly Feature[], env: { document: Document; send: SendToBackground }, signal: AbortSignal): FeatureRunner {
   const onPageChange = watchPage(env.document, signal);
   let route: Route | null = null;
   let seenPath = '';

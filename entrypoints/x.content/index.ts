@@ -13,11 +13,7 @@ export default defineContentScript({
   matches: ['https://x.com/*', 'https://twitter.com/*'],
   runAt: 'document_idle',
   main(ctx) {
-    const runner = startFeatures(
-      createFeatures(),
-      { document, send: (message: PageRequest) => browser.runtime.sendMessage(message) },
-      ctx.signal,
-    );
+    const runner = startFeatures(createFeatures(), { document, send: (message: PageRequest) => browser.runtime.sendMessage(message) }, ctx.signal);
     // X navigates with history.pushState; WXT reports it through the Navigation API (or polling).
     ctx.addEventListener(window, 'wxt:locationchange', ({ newUrl }) => runner.navigate(newUrl.pathname));
   },

@@ -24,7 +24,7 @@ describe('chatHeaderPeople', () => {
 });
 
 describe('chatHeaderSlot', () => {
-  it('is before the first of X\'s buttons after the person, else at the end of the header', () => {
+  it("is before the first of X's buttons after the person, else at the end of the header", () => {
     loadPage(chatPage({ viewer: 'alice', with: ['bob'] }));
     expect(chatHeaderSlot(document, alice)).toMatchObject({ handle: 'bob', before: { dataset: { testid: 'dm-conversation-info' } } });
     header().querySelector('[data-testid="dm-conversation-info"]')!.remove();

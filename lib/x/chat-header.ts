@@ -52,7 +52,5 @@ export function chatHeaderSlot(doc: Document, viewer: Handle): ChatHeaderSlot | 
       !candidate.contains(first) &&
       (first.compareDocumentPosition(candidate) & Node.DOCUMENT_POSITION_FOLLOWING) !== 0,
   );
-  return button?.parentElement
-    ? { parent: button.parentElement, before: button, handle }
-    : { parent: header, before: null, handle };
+  return button?.parentElement ? { parent: button.parentElement, before: button, handle } : { parent: header, before: null, handle };
 }

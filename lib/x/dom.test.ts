@@ -19,7 +19,9 @@ describe('readSignedInHandle', () => {
   it('falls back to the narrow layout profile button, by link or by avatar', () => {
     loadPage('<body><div id="react-root"><a data-testid="DashButton_ProfileIcon_Link" href="/Zed_1"></a></div></body>');
     expect(readSignedInHandle(document)).toBe('zed_1');
-    loadPage('<body><div id="react-root"><button data-testid="DashButton_ProfileIcon_Link"><div data-testid="UserAvatar-Container-zed"></div></button></div></body>');
+    loadPage(
+      '<body><div id="react-root"><button data-testid="DashButton_ProfileIcon_Link"><div data-testid="UserAvatar-Container-zed"></div></button></div></body>',
+    );
     expect(readSignedInHandle(document)).toBe('zed');
   });
 
@@ -61,7 +63,9 @@ describe('handleOfPeopleLink', () => {
 
 describe('queryOutsideListItems', () => {
   it('ignores matches inside posts and cells', () => {
-    loadPage('<body><div data-testid="cellInnerDiv"><button data-testid="userActions" id="cell"></button></div><button data-testid="userActions" id="header"></button></body>');
+    loadPage(
+      '<body><div data-testid="cellInnerDiv"><button data-testid="userActions" id="cell"></button></div><button data-testid="userActions" id="header"></button></body>',
+    );
     expect(queryOutsideListItems(document, 'profileMoreButton')?.id).toBe('header');
   });
 });
@@ -137,6 +141,8 @@ describe('isTimelineChurn', () => {
     const row = document.getElementById('row')!;
     expect(isTimelineChurn(record({ target: document.getElementById('header')!, addedNodes: [row] as unknown as NodeList }))).toBe(false);
     expect(isTimelineChurn(record({ type: 'attributes', target: row }))).toBe(false);
-    expect(isTimelineChurn(record({ target: document.getElementById('layers')!, addedNodes: [document.createElement('div')] as unknown as NodeList }))).toBe(false);
+    expect(isTimelineChurn(record({ target: document.getElementById('layers')!, addedNodes: [document.createElement('div')] as unknown as NodeList }))).toBe(
+      false,
+    );
   });
 });

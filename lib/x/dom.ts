@@ -33,9 +33,7 @@ export function handleOfElement(element: Element): Handle | null {
     const route = routeOfLink(href);
     if (route?.kind === 'profile') return route.handle;
   }
-  const avatar = element.matches(`[data-testid^="${AVATAR_PREFIX}"]`)
-    ? element
-    : element.querySelector(`[data-testid^="${AVATAR_PREFIX}"]`);
+  const avatar = element.matches(`[data-testid^="${AVATAR_PREFIX}"]`) ? element : element.querySelector(`[data-testid^="${AVATAR_PREFIX}"]`);
   const parsed = parseHandle(avatar?.getAttribute('data-testid')?.slice(AVATAR_PREFIX.length));
   return parsed.ok ? parsed.handle : null;
 }
@@ -79,12 +77,13 @@ export type Theme = 'light' | 'dark' | 'contrast';
  * (Lights out, high contrast), or the old Dim blue, treated as Lights out.
  */
 export function pageTheme(doc: Document): Theme {
-  const color =
-    doc.body?.style.backgroundColor ||
-    doc.querySelector('meta[name="theme-color"]')?.getAttribute('content') ||
-    '';
-  const rgb = /rgba?\(\s*(\d+)\D+(\d+)\D+(\d+)/.exec(color)?.slice(1).map(Number) ??
-    /^#([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})$/i.exec(color.trim())?.slice(1).map((hex) => parseInt(hex, 16));
+  const color = doc.body?.style.backgroundColor || doc.querySelector('meta[name="theme-color"]')?.getAttribute('content') || '';
+  const rgb =
+    /rgba?\(\s*(\d+)\D+(\d+)\D+(\d+)/.exec(color)?.slice(1).map(Number) ??
+    /^#([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})$/i
+      .exec(color.trim())
+      ?.slice(1)
+      .map((hex) => parseInt(hex, 16));
   if (!rgb) return 'light';
   const [red, green, blue] = rgb as [number, number, number];
   if (red === 5 && green === 5 && blue === 5) return 'contrast';

@@ -11,8 +11,17 @@ afterEach(() => document.documentElement.removeAttribute('lang'));
 
 describe('pageLanguage', () => {
   it.each([
-    ['en', 'en'], ['es', 'es'], ['ja', 'ja'], ['pt', 'pt'], ['pt-BR', 'pt'], ['ar', 'ar'], ['AR', 'ar'],
-    ['en-GB', 'en'], ['de', 'en'], ['', 'en'], [' es ', 'es'],
+    ['en', 'en'],
+    ['es', 'es'],
+    ['ja', 'ja'],
+    ['pt', 'pt'],
+    ['pt-BR', 'pt'],
+    ['ar', 'ar'],
+    ['AR', 'ar'],
+    ['en-GB', 'en'],
+    ['de', 'en'],
+    ['', 'en'],
+    [' es ', 'es'],
   ])('<html lang="%s"> is %s', (lang, expected) => {
     document.documentElement.lang = lang;
     expect(pageLanguage(document)).toBe(expected);

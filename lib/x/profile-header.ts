@@ -38,7 +38,7 @@ export function findActionRow(column: ParentNode): Element | null {
   for (const name of ACTION_ROW_ANCHORS) {
     const anchor = queryOutsideListItems(column, name);
     if (!anchor) continue;
-    const wrapper = name === 'followButton' ? anchor.closest('[data-testid="placementTracking"]') ?? anchor : anchor;
+    const wrapper = name === 'followButton' ? (anchor.closest('[data-testid="placementTracking"]') ?? anchor) : anchor;
     if (wrapper.parentElement) return wrapper.parentElement;
   }
   return null;

@@ -22,25 +22,49 @@ describe('parseRoute', () => {
     expect(parseRoute(path)).toEqual(profile(handle));
   });
 
-  it.each(['with_replies', 'media', 'likes', 'highlights', 'articles', 'affiliates', 'superfollows'])(
-    'the %s tab is the profile too',
-    (tab) => {
-      expect(parseRoute(`/bob/${tab}`)).toEqual(profile('bob'));
-      expect(parseRoute(`/bob/${tab}/`)).toEqual(profile('bob'));
-      expect(parseRoute(`/Bob/${tab.toUpperCase()}`)).toEqual(profile('bob'));
-    },
-  );
+  it.each(['with_replies', 'media', 'likes', 'highlights', 'articles', 'affiliates', 'superfollows'])('the %s tab is the profile too', (tab) => {
+    expect(parseRoute(`/bob/${tab}`)).toEqual(profile('bob'));
+    expect(parseRoute(`/bob/${tab}/`)).toEqual(profile('bob'));
+    expect(parseRoute(`/Bob/${tab.toUpperCase()}`)).toEqual(profile('bob'));
+  });
 
   it.each([
-    '/home', '/Home', '/explore', '/i/chat/pin', '/i/chat/PIN/', '/i/chat/pin/new', '/i/chat/a/b', '/i/chats', '/settings/profile', '/notifications', '/messages',
-    '/search?q=bob', '/compose/post', '/login', '/tos', '/i',
+    '/home',
+    '/Home',
+    '/explore',
+    '/i/chat/pin',
+    '/i/chat/PIN/',
+    '/i/chat/pin/new',
+    '/i/chat/a/b',
+    '/i/chats',
+    '/settings/profile',
+    '/notifications',
+    '/messages',
+    '/search?q=bob',
+    '/compose/post',
+    '/login',
+    '/tos',
+    '/i',
   ])('%s is reserved, not a profile', (path) => {
     expect(parseRoute(path)).toEqual(other);
   });
 
   it.each([
-    '', '/', '//bob', 'bob', '/bob//', '/bob/status/1000000000000000001', '/bob/followers', '/bob/photo',
-    '/bob/media/extra', '/abcdefghijklmnop', '/bob-smith', '/bob.smith', '/@bob', '/%40bob', '/bób',
+    '',
+    '/',
+    '//bob',
+    'bob',
+    '/bob//',
+    '/bob/status/1000000000000000001',
+    '/bob/followers',
+    '/bob/photo',
+    '/bob/media/extra',
+    '/abcdefghijklmnop',
+    '/bob-smith',
+    '/bob.smith',
+    '/@bob',
+    '/%40bob',
+    '/bób',
   ])('%j is not a profile', (path) => {
     expect(parseRoute(path)).toEqual(other);
   });

@@ -5,10 +5,7 @@ import { parseHandle, type Handle } from '../handle';
  * `chat` is X's Chat (DMs since Nov 2025) at `/i/chat` and `/i/chat/<conversation>`; its passcode
  * screen `/i/chat/pin` is `other`, like every other reserved page.
  */
-export type Route =
-  | { kind: 'profile'; handle: Handle }
-  | { kind: 'chat'; conversation: string | null }
-  | { kind: 'other' };
+export type Route = { kind: 'profile'; handle: Handle } | { kind: 'chat'; conversation: string | null } | { kind: 'other' };
 
 const OTHER: Route = { kind: 'other' };
 const CONVERSATION_SEGMENT = /^[A-Za-z0-9_:-]{1,100}$/;
@@ -16,10 +13,35 @@ const HANDLE_SEGMENT = /^[A-Za-z0-9_]{1,15}$/;
 const PROFILE_TABS = new Set(['with_replies', 'media', 'likes', 'highlights', 'articles', 'affiliates', 'superfollows']);
 /** First path segments that look like handles but are X's own pages (no account can take them). */
 const RESERVED = new Set([
-  'about', 'account', 'bookmarks', 'communities', 'compose', 'connect_people', 'download', 'explore',
-  'hashtag', 'home', 'i', 'intent', 'jobs', 'lists', 'login', 'logout', 'messages', 'notifications',
-  'onboarding', 'premium', 'premium_sign_up', 'privacy', 'search', 'settings', 'share', 'signup',
-  'topics', 'tos', 'who_to_follow',
+  'about',
+  'account',
+  'bookmarks',
+  'communities',
+  'compose',
+  'connect_people',
+  'download',
+  'explore',
+  'hashtag',
+  'home',
+  'i',
+  'intent',
+  'jobs',
+  'lists',
+  'login',
+  'logout',
+  'messages',
+  'notifications',
+  'onboarding',
+  'premium',
+  'premium_sign_up',
+  'privacy',
+  'search',
+  'settings',
+  'share',
+  'signup',
+  'topics',
+  'tos',
+  'who_to_follow',
 ]);
 
 /** Parses a pathname (a query string or hash is ignored): `/<handle>` or `/<handle>/<tab>` is a profile. */

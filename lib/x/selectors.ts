@@ -25,11 +25,7 @@ export const selectors = {
   /** The Message button; in the redesign it links to the chat with the person. */
   messageButton: ['[data-testid="sendDMFromProfile"]', 'a[href^="/i/chat/"][role="button"]'],
   /** Looked up inside the action row only: placementTracking also marks promoted posts. */
-  followButton: [
-    '[data-testid="placementTracking"]',
-    '[data-testid$="-follow"]',
-    '[data-testid$="-unfollow"]',
-  ],
+  followButton: ['[data-testid="placementTracking"]', '[data-testid$="-follow"]', '[data-testid$="-unfollow"]'],
   editProfile: ['a[href="/settings/profile"]', '[data-testid="editProfileButton"]'],
   /** A profile that does not exist or is suspended: no action row is expected. */
   profileEmptyState: ['[data-testid="emptyState"]', '[data-testid="error-detail"]'],

@@ -79,10 +79,12 @@ export function acceptControlSocket(ws: WebSocket, deps: ControlDeps): void {
     rate: CONTROL_RATE,
     log: deps.log,
     handle: (text) => {
-      queue = queue.then(() => handleFrame(text)).catch((error) => {
-        deps.log.error({ err: error }, 'control frame failed');
-        ws.close(CLOSE.internalError, 'internal error');
-      });
+      queue = queue
+        .then(() => handleFrame(text))
+        .catch((error) => {
+          deps.log.error({ err: error }, 'control frame failed');
+          ws.close(CLOSE.internalError, 'internal error');
+        });
     },
     onTooMany: () => send({ socket: ws }, { v: 1, type: 'refused', reason: 'too-many', detail: 'Too many frames' }),
   });

@@ -7,12 +7,7 @@ import { helloPayload, type PublicJwk } from '../../lib/wire';
 export async function verifyHello(publicKey: PublicJwk, signature: string, nonce: string): Promise<string | null> {
   try {
     const key = await webcrypto.subtle.importKey('jwk', { ...publicKey, ext: true }, { name: 'ECDSA', namedCurve: 'P-256' }, false, ['verify']);
-    const good = await webcrypto.subtle.verify(
-      { name: 'ECDSA', hash: 'SHA-256' },
-      key,
-      Buffer.from(signature, 'base64url'),
-      helloPayload(nonce),
-    );
+    const good = await webcrypto.subtle.verify({ name: 'ECDSA', hash: 'SHA-256' }, key, Buffer.from(signature, 'base64url'), helloPayload(nonce));
     return good ? await calculateJwkThumbprint(publicKey, 'sha256') : null;
   } catch {
     // Not a point on the curve, or otherwise unusable: as bad as a wrong signature.

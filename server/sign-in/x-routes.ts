@@ -58,8 +58,5 @@ export function registerXRoutes(app: FastifyInstance, { x, tickets, publicUrl }:
 
 function page(reply: FastifyReply, status: number, message: string): FastifyReply {
   const escaped = message.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-  return reply
-    .code(status)
-    .type('text/html; charset=utf-8')
-    .send(`<!doctype html><meta charset="utf-8"><title>Birdcall</title><p>${escaped}</p>`);
+  return reply.code(status).type('text/html; charset=utf-8').send(`<!doctype html><meta charset="utf-8"><title>Birdcall</title><p>${escaped}</p>`);
 }

@@ -31,9 +31,7 @@ export function openSqliteStore(dataDir: string): Store {
   const getXUserRow = db.prepare<[string], { x_user_id: string; username: string | null }>('SELECT * FROM x_users WHERE x_user_id = ?');
   const holderOf = db.prepare<[string], { x_user_id: string }>('SELECT x_user_id FROM x_users WHERE username = ?');
   const clearUsername = db.prepare('UPDATE x_users SET username = NULL WHERE x_user_id = ?');
-  const upsertXUser = db.prepare(
-    'INSERT INTO x_users (x_user_id, username) VALUES (?, ?) ON CONFLICT (x_user_id) DO UPDATE SET username = excluded.username',
-  );
+  const upsertXUser = db.prepare('INSERT INTO x_users (x_user_id, username) VALUES (?, ?) ON CONFLICT (x_user_id) DO UPDATE SET username = excluded.username');
   const setDeviceXUser = db.prepare('UPDATE devices SET x_user_id = ? WHERE device_id = ?');
 
   const bindXUser = db.transaction((deviceId: string, xUserId: string, username: string) => {

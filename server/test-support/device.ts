@@ -47,7 +47,13 @@ export class TestDevice {
 
   async helloFrame(nonce: string, claim?: string): Promise<string> {
     const signature = await webcrypto.subtle.sign({ name: 'ECDSA', hash: 'SHA-256' }, this.keys.privateKey, helloPayload(nonce));
-    return JSON.stringify({ v: 1, type: 'hello', publicKey: this.publicKey, signature: Buffer.from(signature).toString('base64url'), ...(claim ? { claim } : {}) });
+    return JSON.stringify({
+      v: 1,
+      type: 'hello',
+      publicKey: this.publicKey,
+      signature: Buffer.from(signature).toString('base64url'),
+      ...(claim ? { claim } : {}),
+    });
   }
 
   send(frame: Outgoing): void {

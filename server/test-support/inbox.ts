@@ -18,7 +18,11 @@ export class Inbox<T extends { type: string }> {
   }
 
   /** The first unread frame of this type (and matching `where`), waiting up to timeoutMs. */
-  async next<K extends T['type']>(type: K, where: (frame: Extract<T, { type: K }>) => boolean = () => true, timeoutMs = 3000): Promise<Extract<T, { type: K }>> {
+  async next<K extends T['type']>(
+    type: K,
+    where: (frame: Extract<T, { type: K }>) => boolean = () => true,
+    timeoutMs = 3000,
+  ): Promise<Extract<T, { type: K }>> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const index = this.frames.findIndex((f) => f.type === type && where(f as Extract<T, { type: K }>));

@@ -6,7 +6,12 @@ import type { RunningService } from '../service';
 import { TestDevice } from './device';
 
 /** X settings pointing nowhere: enough for X mode when no test signs in through HTTP. */
-export const UNREACHABLE_X: XConfig = { clientId: 'test-client', clientSecret: null, authorizeUrl: 'http://127.0.0.1:9/authorize', apiUrl: 'http://127.0.0.1:9' };
+export const UNREACHABLE_X: XConfig = {
+  clientId: 'test-client',
+  clientSecret: null,
+  authorizeUrl: 'http://127.0.0.1:9/authorize',
+  apiUrl: 'http://127.0.0.1:9',
+};
 
 export async function deviceOfXUser(service: RunningService, xUserId: string, username: string): Promise<TestDevice> {
   const device = await TestDevice.create();

@@ -32,7 +32,17 @@ describe('TURN config', () => {
   });
 
   it('refuses URLs that are not turn: or turns:, naming each', () => {
-    for (const bad of ['stun:127.0.0.1:3478', 'http://turn.example', 'turn://turn.example:3478', 'turn:', 'turn:host:0', 'turn:host:70000', 'turn:host?transport=sctp', 'turn:user@host', 'turn:ho st']) {
+    for (const bad of [
+      'stun:127.0.0.1:3478',
+      'http://turn.example',
+      'turn://turn.example:3478',
+      'turn:',
+      'turn:host:0',
+      'turn:host:70000',
+      'turn:host?transport=sctp',
+      'turn:user@host',
+      'turn:ho st',
+    ]) {
       expect(() => parseTurnUrls(bad), bad).toThrow(`TURN_URLS: "${bad}"`);
     }
     expect(() => loadConfig({ TURN_URLS: 'turn:ok.example,stun:bad.example', TURN_SECRET: 's' }, [])).toThrow(/"stun:bad\.example" is not turn:/);

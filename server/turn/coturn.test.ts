@@ -18,7 +18,9 @@ interface UclientResult {
 /** turnutils_uclient -y: two clients on loopback allocate relays and send each other data through them. */
 function uclient(port: number, username: string, password: string, extra: string[] = []): Promise<UclientResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn('turnutils_uclient', [...extra, '-y', '-n', '3', '-m', '1', '-p', String(port), '-u', username, '-w', password, '127.0.0.1'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('turnutils_uclient', [...extra, '-y', '-n', '3', '-m', '1', '-p', String(port), '-u', username, '-w', password, '127.0.0.1'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let output = '';
     child.stdout.on('data', (chunk) => (output += chunk));
     child.stderr.on('data', (chunk) => (output += chunk));
@@ -101,7 +103,11 @@ describe('real coturn', () => {
 
     const wrongPassword = await uclient(coturn.port, username!, `x${credential!.slice(1)}`);
     expect(refused(wrongPassword), wrongPassword.output).toBe(true);
-    const tamperedUser = await uclient(coturn.port, username!.replace(/^\d+/, (s) => String(Number(s) + 1)), credential!);
+    const tamperedUser = await uclient(
+      coturn.port,
+      username!.replace(/^\d+/, (s) => String(Number(s) + 1)),
+      credential!,
+    );
     expect(refused(tamperedUser), tamperedUser.output).toBe(true);
 
     const otherSecret = await startTestService({ turn: { urls: coturn.urls, secret: newTurnSecret(), ttlS: 3600 } });

@@ -90,7 +90,11 @@ describe('TURN credentials on the control socket', () => {
     const elapsed = Date.now() - registeredAt;
     expect(elapsed).toBeLessThan(2000);
     expect(elapsed).toBeGreaterThanOrEqual(1200);
-    expect(renewal).toEqual({ v: 1, type: 'ice-servers', iceServers: [{ urls: turn.urls, ...turnCredential(turn.secret, registered.deviceId, 1_800_000_502) }] });
+    expect(renewal).toEqual({
+      v: 1,
+      type: 'ice-servers',
+      iceServers: [{ urls: turn.urls, ...turnCredential(turn.secret, registered.deviceId, 1_800_000_502) }],
+    });
 
     clock += 500_000;
     const next = await device.inbox.next('ice-servers', () => true, 5000);

@@ -17,7 +17,10 @@ export function turnUrlProblem(url: string): string | null {
 
 /** Splits TURN_URLS (comma-separated) and checks each one; throws with every bad URL named. */
 export function parseTurnUrls(list: string): string[] {
-  const urls = list.split(',').map((u) => u.trim()).filter((u) => u !== '');
+  const urls = list
+    .split(',')
+    .map((u) => u.trim())
+    .filter((u) => u !== '');
   if (urls.length === 0) throw new Error('TURN_URLS: no URL given');
   if (urls.length > MAX_TURN_URLS) throw new Error(`TURN_URLS: ${urls.length} URLs, at most ${MAX_TURN_URLS}`);
   const problems = urls.flatMap((url) => {

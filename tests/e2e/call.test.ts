@@ -226,7 +226,12 @@ describe('a call from an X profile', () => {
       expect(newSince(carolSockets).filter((f) => isPeerSignaling(f) || peerToPeer.test(f.payload))).toEqual([]);
       // Bob still trickles candidates to alice's session; none to anyone else.
       const dst = (f: SocketFrame) => (JSON.parse(f.payload) as { dst?: string }).dst;
-      const toAlice = new Set(bobSockets.frames().filter((f) => f.at < busyFrom && f.direction === 'sent' && isPeerSignaling(f)).map(dst));
+      const toAlice = new Set(
+        bobSockets
+          .frames()
+          .filter((f) => f.at < busyFrom && f.direction === 'sent' && isPeerSignaling(f))
+          .map(dst),
+      );
       expect(toAlice.size).toBe(1);
       expect(newSince(bobSockets).filter((f) => f.direction === 'sent' && isPeerSignaling(f) && !toAlice.has(dst(f)))).toEqual([]);
       await aliceWindow.click(testid('birdcall-hangup'));

@@ -185,7 +185,10 @@ describe('a recorded connection', () => {
     const sockets = recorder!;
     const controlUrl = sockets.urls().find((url) => url.startsWith(service.url.replace('http', 'ws')) && url.endsWith('/control'));
     const relayUrl = sockets.urls().find((url) => url.includes('/peerjs?') && url.includes('token='));
-    const recorded = sockets.frames().filter((frame) => frame.url === controlUrl && frame.direction === 'sent').map((frame) => frame.payload);
+    const recorded = sockets
+      .frames()
+      .filter((frame) => frame.url === controlUrl && frame.direction === 'sent')
+      .map((frame) => frame.payload);
     expect(controlUrl).toBeDefined();
     expect(relayUrl).toBeDefined();
     expect(recorded.some((frame) => frame.includes('"hello"'))).toBe(true);
@@ -199,7 +202,7 @@ describe('a recorded connection', () => {
     const carolWindow = await callFromProfile(carol, 'bob', 'video');
     await waitForState(carolWindow, 'ended', { reason: 'unavailable' });
     const [control, relay] = await Promise.all([controlReplay, relayReplay]);
-    const types = control.received.map((frame) => (JSON.parse(frame) as { type: string; reason?: string }));
+    const types = control.received.map((frame) => JSON.parse(frame) as { type: string; reason?: string });
     expect(types.map((t) => t.type)).toEqual(['challenge', 'refused']);
     expect(types[1]?.reason).toBe('bad-signature');
     expect(control.closed).toBe(true);

@@ -59,10 +59,7 @@ describe('browsers in their own network namespaces, seen from the bridge', () =>
     const secret = newTurnSecret();
     coturn = await startCoturn({ secret, host: lab.bridgeAddress });
     service = await startService({ host: lab.bridgeAddress, env: { TURN_URLS: coturn.urls.join(','), TURN_SECRET: secret } });
-    [alice, bob] = await Promise.all([
-      signIn('alice', { service: service.url, netns: nsA.name }),
-      signIn('bob', { service: service.url, netns: nsB.name }),
-    ]);
+    [alice, bob] = await Promise.all([signIn('alice', { service: service.url, netns: nsA.name }), signIn('bob', { service: service.url, netns: nsB.name })]);
     await Promise.all([watchPeerConnections(await alice.browser.offscreenPage()), watchPeerConnections(await bob.browser.offscreenPage())]);
   });
   afterEach(async () => {
@@ -131,7 +128,10 @@ describe('browsers in their own network namespaces, seen from the bridge', () =>
     const aliceTurn = seen.withPort(nsA.address, coturn.port);
     const bobTurn = seen.withPort(nsB.address, coturn.port);
     console.log(`[netns] relay: alice<->coturn ${aliceTurn.length} packets, bob<->coturn ${bobTurn.length}, between them 0`);
-    for (const [who, packets, address] of [['alice', aliceTurn, nsA.address], ['bob', bobTurn, nsB.address]] as const) {
+    for (const [who, packets, address] of [
+      ['alice', aliceTurn, nsA.address],
+      ['bob', bobTurn, nsB.address],
+    ] as const) {
       expect(packets.filter((p) => p.src === address).length, `${who} -> coturn`).toBeGreaterThan(100);
       expect(packets.filter((p) => p.dst === address).length, `coturn -> ${who}`).toBeGreaterThan(100);
     }
@@ -165,7 +165,7 @@ describe('browsers in their own network namespaces, seen from the bridge', () =>
     await seen.stop();
 
     expect(carolPath.policy).toBe('all');
-    expect([carolPath.local, carolPath.remote], 'the NATed side\'s selected pair goes through a relay').toContain('relay');
+    expect([carolPath.local, carolPath.remote], "the NATed side's selected pair goes through a relay").toContain('relay');
     // Alice's checks towards carol's server-reflexive address may reach the router, which turns
     // them away (ICMP port unreachable): nothing from carol's side ever reaches alice directly.
     const fromNat = seen.between(nsA.address, nat.wanAddress).filter((p) => p.src === nat.wanAddress && p.proto !== 'ICMP');
@@ -197,10 +197,7 @@ describe('browsers in their own network namespaces, seen from the bridge', () =>
     const lostAt = Date.now();
     nsB.setLink(false);
     try {
-      await Promise.all([
-        waitForState(aliceWindow, 'reconnecting', { timeoutMs: 10_000 }),
-        waitForState(bobWindow, 'reconnecting', { timeoutMs: 10_000 }),
-      ]);
+      await Promise.all([waitForState(aliceWindow, 'reconnecting', { timeoutMs: 10_000 }), waitForState(bobWindow, 'reconnecting', { timeoutMs: 10_000 })]);
       await sleep(Math.max(0, 10_000 - (Date.now() - lostAt)));
     } finally {
       nsB.setLink(true);
@@ -219,15 +216,24 @@ describe('browsers in their own network namespaces, seen from the bridge', () =>
 
   // BIRDCALL_RECONNECT_RUNS=20 (npm run reconnect-loop) repeats it; at most one run in 20 may fail.
   const RECONNECT_RUNS = Math.max(1, Number(process.env.BIRDCALL_RECONNECT_RUNS ?? 1) || 1);
-  it(`survives 10 s without any network on one side: both show reconnecting, then connected, and frames flow again (${RECONNECT_RUNS} run${RECONNECT_RUNS > 1 ? 's' : ''})`, async () => {
-    const outcomes: string[] = [];
-    for (let run = 0; run < RECONNECT_RUNS; run++) {
-      outcomes.push(await survivesLinkLoss().then((ms) => `ok ${ms} ms`, (error: unknown) => `FAILED ${String(error).split('\n')[0]}`));
-      console.log(`[netns] link down 10 s, run ${run + 1}/${RECONNECT_RUNS}: ${outcomes.at(-1)}`);
-    }
-    const failed = outcomes.filter((o) => o.startsWith('FAILED')).length;
-    expect(failed, outcomes.join('\n')).toBeLessThanOrEqual(Math.floor(RECONNECT_RUNS / 20));
-  }, 30_000 + RECONNECT_RUNS * 60_000);
+  it(
+    `survives 10 s without any network on one side: both show reconnecting, then connected, and frames flow again (${RECONNECT_RUNS} run${RECONNECT_RUNS > 1 ? 's' : ''})`,
+    async () => {
+      const outcomes: string[] = [];
+      for (let run = 0; run < RECONNECT_RUNS; run++) {
+        outcomes.push(
+          await survivesLinkLoss().then(
+            (ms) => `ok ${ms} ms`,
+            (error: unknown) => `FAILED ${String(error).split('\n')[0]}`,
+          ),
+        );
+        console.log(`[netns] link down 10 s, run ${run + 1}/${RECONNECT_RUNS}: ${outcomes.at(-1)}`);
+      }
+      const failed = outcomes.filter((o) => o.startsWith('FAILED')).length;
+      expect(failed, outcomes.join('\n')).toBeLessThanOrEqual(Math.floor(RECONNECT_RUNS / 20));
+    },
+    30_000 + RECONNECT_RUNS * 60_000,
+  );
 
   it("recovers when one side's address changes mid-call: ICE restarts onto the new address", async () => {
     const { aliceWindow, bobWindow } = await connectedCall();

@@ -50,9 +50,12 @@ describe('calls from the other surfaces', () => {
     pages.push(home);
     expect(await inspectDeep(home, testid('birdcall-call-video'), (el) => el !== null)).toBe(false);
     await new Promise((resolve) => setTimeout(resolve, 500));
-    await home.evaluate((html: string) => {
-      document.getElementById('layers')!.innerHTML = html;
-    }, hoverCardHtml({ person: 'bob_1' }));
+    await home.evaluate(
+      (html: string) => {
+        document.getElementById('layers')!.innerHTML = html;
+      },
+      hoverCardHtml({ person: 'bob_1' }),
+    );
     await waitForDeep(home, button('hovercard', 'video'), { timeoutMs: 5_000 });
     expect(await home.$$eval('[data-birdcall-set]', (sets) => sets.map((s) => s.getAttribute('data-birdcall-set')))).toEqual(['hovercard']);
 

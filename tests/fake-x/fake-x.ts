@@ -189,8 +189,10 @@ export async function startFakeX(options: FakeXOptions): Promise<FakeX> {
     if (problems.length > 0 || !redirect) {
       const items = problems.map((m) => `<li>${escapeHtml(m)}</li>`).join('');
       res.writeHead(400, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
-      res.end(`<!doctype html><title>Something went wrong</title><h1>Something went wrong</h1>` +
-        `<p>You weren't able to give access to the App.</p><ul>${items}</ul>`);
+      res.end(
+        `<!doctype html><title>Something went wrong</title><h1>Something went wrong</h1>` +
+          `<p>You weren't able to give access to the App.</p><ul>${items}</ul>`,
+      );
       return;
     }
     const userId = sessionUser(req);

@@ -172,7 +172,9 @@ export async function launchBrowser(extensionDir: string, options: LaunchOptions
   if (options.netns !== undefined) {
     // Puppeteer starts the executable with Chromium's arguments; `exec` keeps the pid Chromium's.
     executablePath = join(tempDir, 'chromium-in-netns.sh');
-    writeFileSync(executablePath, `#!/bin/sh\nPATH="$PATH:/usr/sbin:/sbin"; export PATH\nexec ip netns exec ${options.netns} ${shellQuote(chromium)} "$@"\n`, { mode: 0o755 });
+    writeFileSync(executablePath, `#!/bin/sh\nPATH="$PATH:/usr/sbin:/sbin"; export PATH\nexec ip netns exec ${options.netns} ${shellQuote(chromium)} "$@"\n`, {
+      mode: 0o755,
+    });
   }
 
   let browser: Browser;
@@ -202,7 +204,9 @@ export async function launchBrowser(extensionDir: string, options: LaunchOptions
   } catch (error) {
     open.delete(entry);
     rmSync(tempDir, { recursive: true, force: true });
-    throw new Error(`Could not launch ${chromium}${options.netns !== undefined ? ` in network namespace ${options.netns}` : ''}: ${error instanceof Error ? error.message : String(error)}`);
+    throw new Error(
+      `Could not launch ${chromium}${options.netns !== undefined ? ` in network namespace ${options.netns}` : ''}: ${error instanceof Error ? error.message : String(error)}`,
+    );
   }
   entry.pid = browser.process()?.pid;
   const launchMs = Date.now() - launchStarted;
@@ -214,11 +218,12 @@ export async function launchBrowser(extensionDir: string, options: LaunchOptions
   try {
     firstWorker = await browser.waitForTarget((t) => isOurWorker(t), { timeout: timeoutMs });
   } catch {
-    const targets = browser.targets().map((t) => `${t.type()} ${t.url()}`).join('\n  ');
+    const targets = browser
+      .targets()
+      .map((t) => `${t.type()} ${t.url()}`)
+      .join('\n  ');
     await closeBrowser(browser, entry);
-    throw new Error(
-      `The extension's service worker did not show up within ${timeoutMs} ms (extension at ${extDir}). Targets:\n  ${targets}`,
-    );
+    throw new Error(`The extension's service worker did not show up within ${timeoutMs} ms (extension at ${extDir}). Targets:\n  ${targets}`);
   }
   const extensionId = new URL(firstWorker.url()).host;
   const extensionOrigin = `chrome-extension://${extensionId}`;
@@ -251,9 +256,11 @@ export async function launchBrowser(extensionDir: string, options: LaunchOptions
     if (cached && browser.targets().includes(cached.target)) return cached.worker;
     let target = findWorkerTarget();
     if (!target && wake) await wakeWorker();
-    target ??= await browser.waitForTarget((t) => isOurWorker(t, extensionOrigin), { timeout: wait }).catch(() => {
-      throw new Error(`No service worker for ${extensionOrigin} within ${wait} ms${wake ? ' (even after ServiceWorker.startWorker)' : ''}`);
-    });
+    target ??= await browser
+      .waitForTarget((t) => isOurWorker(t, extensionOrigin), { timeout: wait })
+      .catch(() => {
+        throw new Error(`No service worker for ${extensionOrigin} within ${wait} ms${wake ? ' (even after ServiceWorker.startWorker)' : ''}`);
+      });
     const found = target;
     const worker = await poll(
       async () => {
@@ -354,16 +361,17 @@ export async function launchBrowser(extensionDir: string, options: LaunchOptions
     const target = await browser
       .waitForTarget((t) => t.type() === 'page' && t.url().startsWith(prefix) && !before.has(t), { timeout: wait })
       .catch(() => {
-        const pages = browser.targets().filter((t) => t.type() === 'page').map((t) => t.url());
+        const pages = browser
+          .targets()
+          .filter((t) => t.type() === 'page')
+          .map((t) => t.url());
         throw new Error(`No ${onlyNew ? 'new ' : ''}page at ${prefix}* within ${wait} ms. Pages: ${pages.join(', ') || '(none)'}`);
       });
     return (await target.page()) ?? (await target.asPage());
   }
 
   async function notifications(): Promise<string[]> {
-    return evaluateInWorker(
-      () => new Promise<string[]>((done) => chrome.notifications.getAll((all) => done(Object.keys(all ?? {})))),
-    );
+    return evaluateInWorker(() => new Promise<string[]>((done) => chrome.notifications.getAll((all) => done(Object.keys(all ?? {})))));
   }
 
   async function waitForNotification(idPrefix?: string, opts: WaitOptions = {}): Promise<string> {

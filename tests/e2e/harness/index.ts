@@ -14,15 +14,7 @@ export { launchBrowser, type BirdcallBrowser, type LaunchOptions, type XPageHtml
 export { findChromium } from './chromium';
 export { startService, startXModeService, type RunningService } from './service';
 export { deepQuery, deepQueryAll, inspectDeep, findDeep, waitForDeep, clickDeep, testid } from './dom';
-export {
-  expectFramesArriving,
-  readVideo,
-  waitForState,
-  readCallState,
-  type VideoReading,
-  type CallStateReading,
-  type CallPhase,
-} from './media';
+export { expectFramesArriving, readVideo, waitForState, readCallState, type VideoReading, type CallStateReading, type CallPhase } from './media';
 export type { ExtensionChrome, ManifestLike, ChromeEventLike, StorageAreaLike } from './extension-api';
 export { poll, sleep, type PollOptions } from './poll';
 export {

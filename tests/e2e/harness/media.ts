@@ -48,11 +48,7 @@ export function readVideo(page: Page | Frame, id: string): Promise<VideoReading>
  * advancing across two reads ~300 ms apart (PeerJS's `stream` event alone proves nothing).
  * Returns the last reading; fails with what it saw.
  */
-export async function expectFramesArriving(
-  page: Page | Frame,
-  id: string,
-  options: { timeoutMs?: number } = {},
-): Promise<VideoReading> {
+export async function expectFramesArriving(page: Page | Frame, id: string, options: { timeoutMs?: number } = {}): Promise<VideoReading> {
   const { timeoutMs = 20_000 } = options;
   const seen: string[] = [];
   const note = (reading: VideoReading) => {

@@ -405,13 +405,9 @@ export async function startCapture(iface: string, filter = 'ip'): Promise<Captur
   let stopping: Promise<void> | null = null;
   return {
     packets: () => [...packets],
-    between: (a, b, since) =>
-      packets.filter((p) => ((p.src === a && p.dst === b) || (p.src === b && p.dst === a)) && after(since)(p)),
+    between: (a, b, since) => packets.filter((p) => ((p.src === a && p.dst === b) || (p.src === b && p.dst === a)) && after(since)(p)),
     withPort: (address, port, since) =>
-      packets.filter(
-        (p) =>
-          ((p.src === address && p.dstPort === port) || (p.dst === address && p.srcPort === port)) && after(since)(p),
-      ),
+      packets.filter((p) => ((p.src === address && p.dstPort === port) || (p.dst === address && p.srcPort === port)) && after(since)(p)),
     stderr: () => stderr,
     stop: () =>
       (stopping ??= (async () => {

@@ -31,9 +31,8 @@ export async function poll<T>(
     if (Date.now() >= deadline) break;
     await sleep(intervalMs);
   }
-  const details = [
-    describe ? describe() : '',
-    lastError ? `last error: ${lastError instanceof Error ? lastError.message : String(lastError)}` : '',
-  ].filter(Boolean);
+  const details = [describe ? describe() : '', lastError ? `last error: ${lastError instanceof Error ? lastError.message : String(lastError)}` : ''].filter(
+    Boolean,
+  );
   throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}${details.length ? `\n${details.join('\n')}` : ''}`);
 }

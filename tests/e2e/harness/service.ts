@@ -51,7 +51,12 @@ export async function startService(options: ServiceOptions = {}): Promise<Runnin
     if (ownDataDir) rmSync(dataDir, { recursive: true, force: true });
   };
 
-  const { url, port: actualPort, logs, close } = await startChildServer({
+  const {
+    url,
+    port: actualPort,
+    logs,
+    close,
+  } = await startChildServer({
     args: ['--import', 'tsx', SERVICE_ENTRY, '--host', host, '--port', String(port)],
     entry: SERVICE_ENTRY,
     what: 'Birdcall service',

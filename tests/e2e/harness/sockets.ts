@@ -24,8 +24,10 @@ export async function recordSockets(browser: BirdcallBrowser): Promise<SocketRec
   const cdp = await offscreen.createCDPSession();
   const urls = new Map<string, string>();
   const frames: SocketFrame[] = [];
-  const frame = (direction: SocketFrame['direction']) => ({ requestId, response }: { requestId: string; response: { payloadData: string } }) =>
-    frames.push({ url: urls.get(requestId) ?? '', direction, payload: response.payloadData, at: Date.now() });
+  const frame =
+    (direction: SocketFrame['direction']) =>
+    ({ requestId, response }: { requestId: string; response: { payloadData: string } }) =>
+      frames.push({ url: urls.get(requestId) ?? '', direction, payload: response.payloadData, at: Date.now() });
   cdp.on('Network.webSocketCreated', ({ requestId, url }) => urls.set(requestId, url));
   cdp.on('Network.webSocketFrameSent', frame('sent'));
   cdp.on('Network.webSocketFrameReceived', frame('received'));

@@ -24,7 +24,11 @@ describe('surface fixture files', () => {
     ['profile-missing.html', '/nobody', []],
     ['hovercard-loading.html', '/home', []],
     ['hovercard.html', '/home', [{ surface: 'hovercard', theme: 'dark', label: 'Call @bob' }]],
-    ['chat-one-to-one.html', `/i/chat/${chatConversationId({ viewer: 'alice', with: ['bob'] })}`, [{ surface: 'chat', theme: 'light', label: 'اتصال بـ \u2068@bob\u2069' }]],
+    [
+      'chat-one-to-one.html',
+      `/i/chat/${chatConversationId({ viewer: 'alice', with: ['bob'] })}`,
+      [{ surface: 'chat', theme: 'light', label: 'اتصال بـ \u2068@bob\u2069' }],
+    ],
     ['chat-group.html', `/i/chat/${chatConversationId({ viewer: 'alice', with: ['bob', 'carol'] })}`, []],
     ['chat-pin.html', '/i/chat/pin', []],
     ['post-menu.html', '/home', []],

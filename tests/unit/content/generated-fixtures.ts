@@ -37,6 +37,13 @@ export const GENERATED: Record<string, { what: string; html: () => string }> = {
   },
   'post-menu.html': {
     what: "a post's open ... menu (viewer alice, author bob, Lights out high contrast)",
-    html: () => appPage({ title: 'Bob (@bob) / X', theme: 'contrast', viewer: 'alice' as Handle, primaryColumn: timelineHtml('bob' as Handle), layers: postMenuHtml({ author: 'bob' }) }),
+    html: () =>
+      appPage({
+        title: 'Bob (@bob) / X',
+        theme: 'contrast',
+        viewer: 'alice' as Handle,
+        primaryColumn: timelineHtml('bob' as Handle),
+        layers: postMenuHtml({ author: 'bob' }),
+      }),
   },
 };

@@ -89,7 +89,11 @@ describe('hover card buttons', () => {
 
   it.each([
     ["on the viewer's own card", hoverCardPage({ viewer: 'alice', person: 'alice' }), 'https://x.com/home'],
-    ['when logged out', hoverCardPage({ viewer: 'alice', person: 'bob' }).replace(/AppTabBar_Profile_Link|SideNav_AccountSwitcher_Button/g, 'x'), 'https://x.com/home'],
+    [
+      'when logged out',
+      hoverCardPage({ viewer: 'alice', person: 'bob' }).replace(/AppTabBar_Profile_Link|SideNav_AccountSwitcher_Button/g, 'x'),
+      'https://x.com/home',
+    ],
     ['on a server-rendered page', fixture('profile-logged-out.html'), 'https://x.com/bob'],
   ])('never appear %s', async (_name, html, url) => {
     loadPage(html, url);

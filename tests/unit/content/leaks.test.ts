@@ -40,7 +40,12 @@ function instrument() {
 }
 
 function patchHolder(holder: Listening, add: EventTarget['addEventListener'], remove: EventTarget['removeEventListener']) {
-  holder.addEventListener = function (this: EventTarget, type: string, listener: EventListenerOrEventListenerObject | null, options?: boolean | AddEventListenerOptions) {
+  holder.addEventListener = function (
+    this: EventTarget,
+    type: string,
+    listener: EventListenerOrEventListenerObject | null,
+    options?: boolean | AddEventListenerOptions,
+  ) {
     if (!listener) return;
     const capture = typeof options === 'boolean' ? options : !!options?.capture;
     const opts = typeof options === 'object' ? options : {};
@@ -59,12 +64,23 @@ function patchHolder(holder: Listening, add: EventTarget['addEventListener'], re
     };
     entries.add(entry);
     add.call(this, type, entry.registered, { capture, once: !!opts.once, passive: opts.passive });
-    opts.signal && add.call(opts.signal, 'abort', () => {
-      entries.delete(entry);
-      remove.call(this, type, entry.registered, { capture });
-    }, { once: true });
+    opts.signal &&
+      add.call(
+        opts.signal,
+        'abort',
+        () => {
+          entries.delete(entry);
+          remove.call(this, type, entry.registered, { capture });
+        },
+        { once: true },
+      );
   };
-  holder.removeEventListener = function (this: EventTarget, type: string, listener: EventListenerOrEventListenerObject | null, options?: boolean | EventListenerOptions) {
+  holder.removeEventListener = function (
+    this: EventTarget,
+    type: string,
+    listener: EventListenerOrEventListenerObject | null,
+    options?: boolean | EventListenerOptions,
+  ) {
     const capture = typeof options === 'boolean' ? options : !!options?.capture;
     for (const e of entries) {
       if (e.target === this && e.type === type && e.listener === listener && e.capture === capture) {
@@ -118,7 +134,12 @@ const STOPS: Stop[] = [
   { path: '/home', html: () => fixture('x-home.html'), layers: () => hoverCardHtml({ person: 'carol' }), surfaces: { hovercard: 1 } },
   { path: `/i/chat/${chatConversationId(one)}`, html: () => chatPage(one), surfaces: { chat: 1 } },
   { path: '/i/chat/pin', html: () => chatPinPage('alice'), surfaces: {} },
-  { path: '/carol/media', html: () => profilePage({ viewer: 'alice', profile: 'carol', theme: 'dark' }), layers: () => hoverCardHtml({ person: 'dave' }), surfaces: { profile: 1, hovercard: 1 } },
+  {
+    path: '/carol/media',
+    html: () => profilePage({ viewer: 'alice', profile: 'carol', theme: 'dark' }),
+    layers: () => hoverCardHtml({ person: 'dave' }),
+    surfaces: { profile: 1, hovercard: 1 },
+  },
   { path: '/carol/status/1000000000000000001', html: () => fixture('x-status.html'), surfaces: {} },
   { path: '/dave', html: () => profilePage({ viewer: 'alice', profile: 'dave', header: 'redesign' }), surfaces: { profile: 1, postmenu: 1 } },
 ];

@@ -117,7 +117,7 @@ describe('keyboard and screen readers', () => {
     expect(focusables[index + 1]).toBe(callButtons()[1]);
   });
 
-  it('the focus ring is drawn on :focus-visible like X\'s buttons', () => {
+  it("the focus ring is drawn on :focus-visible like X's buttons", () => {
     const css = readFileSync(join(dirname(fileURLToPath(import.meta.url)), '../../../entrypoints/x.content/style.css'), 'utf8');
     expect(css).toMatch(/\.birdcall-call:focus-visible\s*\{\s*box-shadow: 0 0 0 2px var\(--birdcall-focus\)/);
     expect(css).toContain('--birdcall-focus: rgb(142, 205, 248)');

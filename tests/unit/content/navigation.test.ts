@@ -13,9 +13,7 @@ afterEach(() => {
 function xNavigate(path: string, html: string) {
   history.pushState(null, '', path);
   const next = new DOMParser().parseFromString(html, 'text/html');
-  document.querySelector('[data-testid="primaryColumn"]')!.replaceWith(
-    document.importNode(next.querySelector('[data-testid="primaryColumn"]')!, true),
-  );
+  document.querySelector('[data-testid="primaryColumn"]')!.replaceWith(document.importNode(next.querySelector('[data-testid="primaryColumn"]')!, true));
 }
 
 const labels = () => callButtons().map((button) => button.getAttribute('aria-label'));

@@ -65,7 +65,7 @@ describe('post menu entries', () => {
     expect(menuButtons().map((b) => b.textContent)).toEqual(['Call @bob', 'Video call @bob']);
   });
 
-  it('stay out of menus opened elsewhere (the profile More menu) and of the viewer\'s own posts', async () => {
+  it("stay out of menus opened elsewhere (the profile More menu) and of the viewer's own posts", async () => {
     loadPage(profilePage({ viewer: 'alice', profile: 'bob' }), 'https://x.com/bob');
     harness = start();
     document.querySelector<HTMLElement>('[data-testid="userActions"]')!.click();

@@ -93,9 +93,10 @@ describe('profile header buttons', () => {
     harness = start();
     await settle();
     expect(callButtons()).toEqual([]);
-    document.querySelector('[data-testid="UserAvatar-Container-bob"]')!.closest('a')!.parentElement!.after(
-      element(actionRowHtml({ profile: bob })),
-    );
+    document
+      .querySelector('[data-testid="UserAvatar-Container-bob"]')!
+      .closest('a')!
+      .parentElement!.after(element(actionRowHtml({ profile: bob })));
     await settle();
     expect(callButtons()).toHaveLength(2);
   });

@@ -59,7 +59,12 @@ describe('profile header layouts', () => {
 
   it('nothing on the own redesigned profile', async () => {
     loadPage(
-      appPage({ title: 'Alice', theme: 'light', viewer: 'alice' as Handle, primaryColumn: profileHeaderHtml({ profile: 'alice' as Handle, ownProfile: true, redesign: {} }) }),
+      appPage({
+        title: 'Alice',
+        theme: 'light',
+        viewer: 'alice' as Handle,
+        primaryColumn: profileHeaderHtml({ profile: 'alice' as Handle, ownProfile: true, redesign: {} }),
+      }),
       'https://x.com/alice',
     );
     harness = start();
@@ -73,7 +78,9 @@ describe('"X layout changed"', () => {
     vi.useFakeTimers();
     loadPage(profilePage({ viewer: 'alice', profile: 'bob' }), 'https://x.com/bob/media?ref=secret#top');
     // X renamed every anchor of the row.
-    for (const el of document.querySelectorAll('[data-testid="userActions"], [data-testid="sendDMFromProfile"], [data-testid="placementTracking"], [data-testid$="-follow"]')) {
+    for (const el of document.querySelectorAll(
+      '[data-testid="userActions"], [data-testid="sendDMFromProfile"], [data-testid="placementTracking"], [data-testid$="-follow"]',
+    )) {
       el.setAttribute('data-testid', 'renamed');
     }
     harness = start();
@@ -98,21 +105,35 @@ describe('"X layout changed"', () => {
   });
 
   it.each([
-    ['the row rendered late but in time', (doc: Document) => {
-      const row = doc.querySelector('[data-testid="userActions"]')!.parentElement!;
-      const parent = row.parentElement!;
-      row.remove();
-      setTimeout(() => parent.append(row), LAYOUT_CHECK_MS / 2);
-    }, 'https://x.com/bob'],
+    [
+      'the row rendered late but in time',
+      (doc: Document) => {
+        const row = doc.querySelector('[data-testid="userActions"]')!.parentElement!;
+        const parent = row.parentElement!;
+        row.remove();
+        setTimeout(() => parent.append(row), LAYOUT_CHECK_MS / 2);
+      },
+      'https://x.com/bob',
+    ],
     ['the own profile', () => {}, 'https://x.com/alice'],
-    ['a profile that does not exist', (doc: Document) => {
-      doc.querySelector('[data-testid="userActions"]')!.parentElement!.remove();
-      doc.querySelector('[data-testid="primaryColumn"]')!.insertAdjacentHTML('beforeend', '<div data-testid="emptyState"><span>This account doesn’t exist</span></div>');
-    }, 'https://x.com/bob'],
-    ['a logged-out page', (doc: Document) => {
-      doc.querySelector('header[role="banner"]')!.remove();
-      doc.querySelector('[data-testid="userActions"]')!.parentElement!.remove();
-    }, 'https://x.com/bob'],
+    [
+      'a profile that does not exist',
+      (doc: Document) => {
+        doc.querySelector('[data-testid="userActions"]')!.parentElement!.remove();
+        doc
+          .querySelector('[data-testid="primaryColumn"]')!
+          .insertAdjacentHTML('beforeend', '<div data-testid="emptyState"><span>This account doesn’t exist</span></div>');
+      },
+      'https://x.com/bob',
+    ],
+    [
+      'a logged-out page',
+      (doc: Document) => {
+        doc.querySelector('header[role="banner"]')!.remove();
+        doc.querySelector('[data-testid="userActions"]')!.parentElement!.remove();
+      },
+      'https://x.com/bob',
+    ],
     ['a page whose column never came', (doc: Document) => doc.querySelector('main')!.remove(), 'https://x.com/bob'],
   ])('is not reported for %s', async (_name, change, url) => {
     vi.useFakeTimers();

@@ -6,7 +6,15 @@ import { describe, expect, it } from 'vitest';
 import type { Handle } from '@/lib/handle';
 import { selectors, type SelectorName } from '@/lib/x/selectors';
 import {
-  appPage, chatPage, chatPinPage, hoverCardPage, missingProfilePage, postMenuHtml, profileHeaderHtml, profilePage, timelineHtml,
+  appPage,
+  chatPage,
+  chatPinPage,
+  hoverCardPage,
+  missingProfilePage,
+  postMenuHtml,
+  profileHeaderHtml,
+  profilePage,
+  timelineHtml,
 } from '../../fixtures/x-pages';
 import { fixture } from './page';
 
@@ -36,7 +44,13 @@ const FIXTURES: Record<string, string> = {
   'chat group': chatPage({ viewer: 'alice', with: ['bob', 'carol'] }),
   'chat pin': chatPinPage('alice'),
   'post menu': appPage({ title: 'Bob', theme: 'light', viewer: 'alice' as Handle, primaryColumn: timelineHtml(bob), layers: postMenuHtml({ author: 'bob' }) }),
-  'post menu, role only': appPage({ title: 'Bob', theme: 'light', viewer: 'alice' as Handle, primaryColumn: timelineHtml(bob), layers: postMenuHtml({ author: 'bob', testid: false }) }),
+  'post menu, role only': appPage({
+    title: 'Bob',
+    theme: 'light',
+    viewer: 'alice' as Handle,
+    primaryColumn: timelineHtml(bob),
+    layers: postMenuHtml({ author: 'bob', testid: false }),
+  }),
 };
 
 const documents = Object.entries(FIXTURES).map(([name, html]) => [name, new DOMParser().parseFromString(html, 'text/html')] as const);
@@ -50,7 +64,9 @@ describe('selector registry', () => {
   });
 
   it('lists a fallback for every anchor but the app root (its absence is the logged-out signal) and the name-block guard', () => {
-    const single = Object.entries(selectors).filter(([, list]) => list.length < 2).map(([name]) => name);
+    const single = Object.entries(selectors)
+      .filter(([, list]) => list.length < 2)
+      .map(([name]) => name);
     expect(single.sort()).toEqual(['appRoot', 'profileUserName']);
   });
 });
