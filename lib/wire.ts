@@ -89,12 +89,17 @@ export const RefusedReasonSchema = v.picklist(['bad-signature', 'handle-taken', 
 export type RefusedReason = v.InferOutput<typeof RefusedReasonSchema>;
 
 /**
- * Renegotiation of a connected call's media (an ICE restart after the network changed): a session
- * description or an ICE candidate, passed by the service between the two sides of an accepted call
- * only. PeerJS never restarts ICE, so Birdcall does it over the control socket.
+ * A session description or an ICE candidate between the two sides of a call, through the service:
+ * - while it rings, a relay-only pre-connection between the caller and each ringing device, so that
+ *   Accept only has to start sending (`peer` names the ringing device's session: set by the service
+ *   towards the caller, set by the caller towards the service); only relay candidates, without a
+ *   related address (isRelayOnlySignal), so neither side learns where the other is;
+ * - once accepted, renegotiation of the call's media (an ICE restart after the network changed, or
+ *   the move from relay to a direct path). PeerJS never restarts ICE, so Birdcall does it here.
  */
 const MediaSignalEntries = {
   callId: CallIdSchema,
+  peer: v.optional(PeerIdSchema),
   description: v.optional(v.strictObject({ type: v.picklist(['offer', 'answer']), sdp: text(14 * 1024) })),
   candidate: v.optional(
     v.strictObject({
@@ -105,6 +110,29 @@ const MediaSignalEntries = {
     }),
   ),
 };
+
+/**
+ * An ICE candidate line (`candidate:... typ relay raddr 0.0.0.0 rport 0 ...`) that names no address of
+ * the device: a relay candidate whose related address, if any, is 0.0.0.0 port 0.
+ */
+export function isRelayOnlyCandidate(line: string): boolean {
+  const fields = line.trim().split(/\s+/);
+  const after = (name: string) => {
+    const at = fields.indexOf(name);
+    return at < 0 ? undefined : fields[at + 1];
+  };
+  if (after('typ') !== 'relay') return false;
+  const raddr = after('raddr');
+  const rport = after('rport');
+  return (raddr === undefined || raddr === '0.0.0.0' || raddr === '::') && (rport === undefined || rport === '0');
+}
+
+/** A media-signal that may pass while a call rings: every candidate in it, alone or in its SDP, is relay-only. */
+export function isRelayOnlySignal(signal: { description?: { sdp: string }; candidate?: { candidate: string } }): boolean {
+  if (signal.candidate && signal.candidate.candidate !== '' && !isRelayOnlyCandidate(signal.candidate.candidate)) return false;
+  const lines = signal.description?.sdp.split(/\r?\n/).filter((line) => line.startsWith('a=candidate:')) ?? [];
+  return lines.every((line) => isRelayOnlyCandidate(line.slice('a='.length)));
+}
 
 const message = <T extends string, E extends v.ObjectEntries>(type: T, entries: E) =>
   v.strictObject({ v: v.literal(WIRE_VERSION), type: v.literal(type), ...entries });

@@ -5,6 +5,7 @@ import type { RunningService, ServiceOptions } from './service';
 import { deviceWithHandle, TestDevice } from './test-support/device';
 import { Inbox } from './test-support/inbox';
 import { startTestService, wsUrl } from './test-support/test-service';
+import { deviceOfXUser, UNREACHABLE_X } from './test-support/x-mode';
 
 let service: RunningService;
 afterEach(() => service.close());
@@ -19,6 +20,15 @@ const candidate = (i: number) => ({
   sdpMLineIndex: 0,
   usernameFragment: 'abcd',
 });
+
+/** A relay candidate as Birdcall sends it while ringing: coturn's address, no related address of the device. */
+const relayCandidate = (i: number, related = '0.0.0.0 rport 0') => ({
+  candidate: `candidate:${i} 1 udp 41885439 198.51.100.7 5000${i % 10} typ relay raddr ${related} generation 0`,
+  sdpMid: '0',
+  sdpMLineIndex: 0,
+  usernameFragment: 'abcd',
+});
+const offerWith = (line: string) => ({ type: 'offer', sdp: `${offer.sdp}a=${line}\r\n` }) as const;
 
 async function start(options: Partial<ServiceOptions> = {}) {
   service = await startTestService(options);
@@ -61,22 +71,12 @@ describe('media-signal', () => {
     expect(bob.inbox.unread()).toEqual([]);
   });
 
-  it('drops media-signal before accept, from or about a third device, and for unknown call ids', async () => {
+  it('drops media-signal from or about a third device, and for unknown call ids', async () => {
     const { alice, bob } = await start();
     const mallory = await deviceWithHandle(service, 'mallory');
-    const callId = newCallId();
-    alice.send({ type: 'ring', callId, to: 'bob', kind: 'audio' });
-    await bob.inbox.next('incoming');
-    alice.send({ type: 'media-signal', callId, description: offer });
-    bob.send({ type: 'media-signal', callId, candidate: candidate(1) });
-    await quiet();
-    expect(alice.inbox.unread()).toEqual([]);
-    expect(bob.inbox.unread()).toEqual([]);
-
-    bob.send({ type: 'accept', callId });
-    await alice.inbox.next('connect');
-    await bob.inbox.next('connect');
+    const callId = await connected(alice, bob);
     mallory.send({ type: 'media-signal', callId, description: offer });
+    mallory.send({ type: 'media-signal', callId, candidate: relayCandidate(1) });
     mallory.send({ type: 'media-signal', callId: newCallId(), candidate: candidate(2) });
     alice.send({ type: 'media-signal', callId: newCallId(), candidate: candidate(3) });
     await quiet();
@@ -112,6 +112,89 @@ describe('media-signal', () => {
     await bob.inbox.next('pong');
     expect(alice.ws.readyState).toBe(WebSocket.OPEN);
     expect(bob.ws.readyState).toBe(WebSocket.OPEN);
+  });
+});
+
+describe('media-signal while ringing (the relay pre-connection)', () => {
+  it('passes relay-only signals between the caller and the ringing device, naming the device to the caller', async () => {
+    const { alice, bob } = await start();
+    const callId = newCallId();
+    alice.send({ type: 'ring', callId, to: 'bob', kind: 'video' });
+    await bob.inbox.next('incoming');
+    bob.send({ type: 'media-signal', callId, description: offer });
+    expect(await alice.inbox.next('media-signal')).toEqual({ v: 1, type: 'media-signal', callId, peer: bob.peerId, description: offer });
+    bob.send({ type: 'media-signal', callId, candidate: relayCandidate(1) });
+    expect(await alice.inbox.next('media-signal')).toEqual({ v: 1, type: 'media-signal', callId, peer: bob.peerId, candidate: relayCandidate(1) });
+    alice.send({ type: 'media-signal', callId, peer: bob.peerId, description: answer });
+    expect(await bob.inbox.next('media-signal')).toEqual({ v: 1, type: 'media-signal', callId, description: answer });
+    alice.send({ type: 'media-signal', callId, peer: bob.peerId, candidate: relayCandidate(2) });
+    expect(await bob.inbox.next('media-signal')).toEqual({ v: 1, type: 'media-signal', callId, candidate: relayCandidate(2) });
+    await quiet();
+    expect(alice.inbox.unread()).toEqual([]);
+    expect(bob.inbox.unread()).toEqual([]);
+  });
+
+  it('drops, while ringing, every signal that names an address of a device: host, srflx, a related address, candidates in the SDP', async () => {
+    const { alice, bob } = await start();
+    const callId = newCallId();
+    alice.send({ type: 'ring', callId, to: 'bob', kind: 'video' });
+    await bob.inbox.next('incoming');
+    const leaks = [
+      { candidate: candidate(1) },
+      { candidate: { ...candidate(2), candidate: 'candidate:2 1 udp 1686052607 203.0.113.9 61234 typ srflx raddr 192.0.2.2 rport 54402' } },
+      { candidate: relayCandidate(3, '203.0.113.9 rport 61234') },
+      { description: offerWith(candidate(4).candidate) },
+      { description: offerWith(`${relayCandidate(5).candidate}\r\na=${candidate(6).candidate}`) },
+    ];
+    for (const leak of leaks) {
+      bob.send({ type: 'media-signal', callId, ...leak });
+      alice.send({ type: 'media-signal', callId, peer: bob.peerId, ...leak });
+    }
+    // Without a ringing device named, the caller's signal goes nowhere.
+    alice.send({ type: 'media-signal', callId, description: offer });
+    await quiet();
+    expect(alice.inbox.unread()).toEqual([]);
+    expect(bob.inbox.unread()).toEqual([]);
+    expect(alice.ws.readyState).toBe(WebSocket.OPEN);
+    expect(bob.ws.readyState).toBe(WebSocket.OPEN);
+  });
+
+  it('keeps each ringing device to its own signals; once one answers, the other gets nothing more', async () => {
+    service = await startTestService({ x: UNREACHABLE_X });
+    const alice = await deviceOfXUser(service, '1', 'alice');
+    const phone = await deviceOfXUser(service, '2', 'bob');
+    const laptop = await deviceOfXUser(service, '2', 'bob');
+    const mallory = await deviceOfXUser(service, '3', 'mallory');
+    const callId = newCallId();
+    alice.send({ type: 'ring', callId, to: 'bob', kind: 'video' });
+    await phone.inbox.next('incoming');
+    await laptop.inbox.next('incoming');
+    phone.send({ type: 'media-signal', callId, description: offer });
+    laptop.send({ type: 'media-signal', callId, candidate: relayCandidate(1) });
+    expect(await alice.inbox.next('media-signal')).toMatchObject({ peer: phone.peerId, description: offer });
+    expect(await alice.inbox.next('media-signal')).toMatchObject({ peer: laptop.peerId, candidate: relayCandidate(1) });
+    alice.send({ type: 'media-signal', callId, peer: laptop.peerId, description: answer });
+    expect(await laptop.inbox.next('media-signal')).toMatchObject({ description: answer });
+    // A device that is not ringing, named by the caller or signalling itself: nothing.
+    alice.send({ type: 'media-signal', callId, peer: mallory.peerId, description: answer });
+    mallory.send({ type: 'media-signal', callId, description: offer });
+    await quiet();
+    expect(phone.inbox.unread()).toEqual([]);
+    expect(mallory.inbox.unread()).toEqual([]);
+    expect(alice.inbox.unread()).toEqual([]);
+
+    laptop.send({ type: 'accept', callId });
+    await alice.inbox.next('connect');
+    await laptop.inbox.next('connect');
+    expect(await phone.inbox.next('ended')).toMatchObject({ reason: 'answered-elsewhere' });
+    phone.send({ type: 'media-signal', callId, candidate: relayCandidate(2) });
+    alice.send({ type: 'media-signal', callId, peer: phone.peerId, candidate: relayCandidate(3) });
+    alice.send({ type: 'media-signal', callId, peer: laptop.peerId, candidate: relayCandidate(4) });
+    expect(await laptop.inbox.next('media-signal')).toEqual({ v: 1, type: 'media-signal', callId, candidate: relayCandidate(4) });
+    await quiet();
+    expect(phone.inbox.unread()).toEqual([]);
+    expect(laptop.inbox.unread()).toEqual([]);
+    expect(alice.inbox.unread()).toEqual([]);
   });
 });
 

@@ -7,7 +7,7 @@
  * key, so same deviceId) registers again in time, the call moves to its new session; otherwise the
  * other side gets `ended remote-hung-up`, as on a hangup.
  */
-import type { CallKind, ClientMessage, EndedReason, ServerMessage } from '../../lib/wire';
+import { isRelayOnlySignal, type CallKind, type ClientMessage, type EndedReason, type ServerMessage } from '../../lib/wire';
 import { send, type Session, type Sessions } from '../control/session';
 import type { Metrics } from '../metrics';
 import { RingRateLimiter } from './rate-limits';
@@ -138,19 +138,29 @@ export class Calls {
   }
 
   /**
-   * A participant of an accepted call renegotiates its media (ICE restart): passed on as it is to the
-   * other participant's current session. Anything else (a call still ringing, not this device's,
-   * unknown) is dropped without a reply.
+   * A session description or ICE candidate between the sides of a call. While it rings: between the
+   * caller and one ringing device (the relay pre-connection), relay-only signals only, `peer` naming
+   * the ringing device's session. Once accepted: between the two participants (renegotiation).
+   * Anything else (not this device's call, a non-relay signal while ringing, a device that is not
+   * ringing) is dropped without a reply.
    */
   mediaSignal(from: Session, message: MediaSignal): void {
     const call = this.calls.get(message.callId);
-    if (!call?.answeredBy || this.callOf.get(from) !== call) return;
-    const to = from === call.caller ? call.answeredBy : from === call.answeredBy ? call.caller : null;
-    if (!to) return;
+    if (!call || this.callOf.get(from) !== call) return;
     const frame: ServerMessage = { v: 1, type: 'media-signal', callId: call.id };
     if (message.description) frame.description = message.description;
     if (message.candidate) frame.candidate = message.candidate;
-    send(to, frame);
+    if (!call.answeredBy) {
+      if (!isRelayOnlySignal(message)) return;
+      if (call.ringing.has(from)) return send(call.caller, { ...frame, peer: from.peerId });
+      const device = from === call.caller ? [...call.ringing].find((s) => s.peerId === message.peer) : undefined;
+      if (device) send(device, frame);
+      return;
+    }
+    if (from === call.caller) {
+      // A late signal for a device that did not answer goes nowhere.
+      if (message.peer === undefined || message.peer === call.answeredBy.peerId) send(call.answeredBy, frame);
+    } else if (from === call.answeredBy) send(call.caller, frame);
   }
 
   /**
