@@ -1,3 +1,4 @@
+import { act } from 'preact/test-utils';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import type { CallInfo, CallState, EndReason } from '@/lib/call-state';
@@ -5,6 +6,7 @@ import type { Handle } from '@/lib/handle';
 import { callState } from '@/lib/store';
 import * as media from '../browser-media';
 import { backgroundInbox, byTestId, click, mount, settle, unmount } from '@/tests/unit/ui/harness';
+import { ANNOUNCE_DELAY_MS } from './call-view-model';
 import { CallWindow } from './CallWindow';
 
 // Only the offscreen lookup is faked: the real showStream runs against happy-dom's media elements.
@@ -79,20 +81,43 @@ describe('call window state element', () => {
     ['no-answer', 'No answer'],
     ['unavailable', 'Not available'],
     ['busy', 'Busy'],
-    ['hung-up', 'Call ended'],
-    ['remote-hung-up', 'Call ended'],
+    ['hung-up', 'Cancelled'],
     ['cancelled', 'Cancelled'],
     ['failed', 'Call failed'],
     ['answered-elsewhere', 'Answered on another device'],
     ['declined-elsewhere', 'Declined on another device'],
     ['rate-limited', 'Too many calls'],
-  ])('names the end reason %s as "%s"', async (reason, words) => {
+  ])('names the end reason %s of an unanswered outgoing call "%s"', async (reason, words) => {
     const page = await showCall({ phase: 'ended', call: call(), reason, endedAt: 5_000 });
     const element = byTestId(page, 'birdcall-call-state');
     expect(element.dataset.state).toBe('ended');
     expect(element.dataset.reason).toBe(reason);
-    expect(element.textContent).toContain(words);
+    expect(byTestId(page, 'birdcall-phase').textContent).toBe(words);
     expect(byTestId(page, 'birdcall-close')).toBeTruthy();
+  });
+
+  it.each<['incoming' | 'outgoing', EndReason, boolean, string]>([
+    // The popup's words for the same call (outcomeOf): Missed, Cancelled, and an answered call's length.
+    ['incoming', 'cancelled', false, 'Missed'],
+    ['incoming', 'remote-hung-up', false, 'Missed'],
+    ['incoming', 'no-answer', false, 'Missed'],
+    ['outgoing', 'hung-up', false, 'Cancelled'],
+    ['outgoing', 'hung-up', true, 'Call ended'],
+    ['incoming', 'remote-hung-up', true, 'Call ended'],
+  ])('an %s call ended by %s (connected: %s) says "%s", as its row in the popup does', async (direction, reason, connected, words) => {
+    const page = await showCall({
+      phase: 'ended',
+      call: call({ direction }),
+      reason,
+      endedAt: 5_000,
+      ...(connected ? { connectedAt: 2_000 } : {}),
+    });
+    expect(byTestId(page, 'birdcall-phase').textContent).toBe(words);
+  });
+
+  it('explains "Not available" in one line', async () => {
+    const page = await showCall({ phase: 'ended', call: call(), reason: 'unavailable', endedAt: 5_000 });
+    expect(byTestId(page, 'birdcall-explanation').textContent).toBe('@alice_1 is offline or does not use Birdcall.');
   });
 
   it('adds the failure detail', async () => {
@@ -214,5 +239,177 @@ describe('call window media', () => {
     expect(remote.srcObject).toBe(them);
     expect(remote.hidden).toBe(true);
     expect(page.querySelector('.peer')?.textContent).toBe('@alice_1');
+  });
+});
+
+const afterAnnounceDelay = async () => {
+  await new Promise((resolve) => setTimeout(resolve, ANNOUNCE_DELAY_MS + 20));
+  await settle();
+};
+const focused = () => (document.activeElement as HTMLElement | null)?.dataset.testid;
+const press = async (key: string, repeat = false) => {
+  await act(() => {
+    (document.activeElement ?? document.body).dispatchEvent(new KeyboardEvent('keydown', { key, repeat, bubbles: true, cancelable: true }));
+  });
+  await settle();
+};
+
+describe('call window focus', () => {
+  it('starts on Accept when a call rings, and on Mute when calling out', async () => {
+    await showCall({ phase: 'incoming', call: call({ direction: 'incoming' }) });
+    expect(focused()).toBe('birdcall-accept');
+    unmount();
+    await showCall({ phase: 'outgoing', call: call() });
+    expect(focused()).toBe('birdcall-mute');
+  });
+
+  it.each(['audio', 'video'] as const)("after Accept (%s), focus is on Mute in a new element, never on the button that took Accept's place", async (kind) => {
+    const incoming = call({ direction: 'incoming', kind, cameraOff: kind === 'audio' });
+    const page = await showCall({ phase: 'incoming', call: incoming });
+    const accept = byTestId(page, 'birdcall-accept');
+    await callState.setValue({ phase: 'connecting', call: incoming });
+    await settle();
+    expect(accept.isConnected).toBe(false);
+    expect(focused()).toBe('birdcall-mute');
+    await callState.setValue({ phase: 'connected', call: incoming, connectedAt: Date.now() });
+    await settle();
+    expect(focused()).toBe('birdcall-mute');
+  });
+
+  it('goes back to Mute on every change of phase, but stays where it is when only mute or camera change', async () => {
+    const page = await showCall({ phase: 'outgoing', call: call() });
+    byTestId(page, 'birdcall-camera').focus();
+    await callState.setValue({ phase: 'outgoing', call: call({ muted: true }) });
+    await settle();
+    expect(focused()).toBe('birdcall-camera');
+    byTestId(page, 'birdcall-hangup').focus();
+    await callState.setValue({ phase: 'connected', call: call(), connectedAt: Date.now() });
+    await settle();
+    expect(focused()).toBe('birdcall-mute');
+  });
+
+  it('ends on Close, with Call again beside it', async () => {
+    await showCall({ phase: 'connected', call: call(), connectedAt: Date.now() });
+    await callState.setValue({ phase: 'ended', call: call(), reason: 'declined', endedAt: Date.now() });
+    await settle();
+    expect(focused()).toBe('birdcall-close');
+  });
+
+  it('a held Enter acts once: its repeats do not press the button that took focus', async () => {
+    const inbox = backgroundInbox();
+    await showCall({ phase: 'connected', call: call(), connectedAt: Date.now() });
+    const event = new KeyboardEvent('keydown', { key: 'Enter', repeat: true, bubbles: true, cancelable: true });
+    byTestId(document.body, 'birdcall-mute').dispatchEvent(event);
+    expect(event.defaultPrevented).toBe(true);
+    expect(inbox).toEqual([]);
+  });
+});
+
+describe('call window Esc', () => {
+  it('declines a ringing call', async () => {
+    const inbox = backgroundInbox();
+    await showCall({ phase: 'incoming', call: call({ direction: 'incoming' }) });
+    await press('Escape');
+    expect(inbox).toEqual([{ to: 'background', type: 'decline' }]);
+  });
+
+  it('asks before hanging up; Esc or Stay takes the question back, and only its Hang up hangs up', async () => {
+    const inbox = backgroundInbox();
+    const page = await showCall({ phase: 'connected', call: call(), connectedAt: Date.now() });
+    await press('Escape');
+    const question = byTestId(page, 'birdcall-confirm-hang-up');
+    expect(question.getAttribute('role')).toBe('alertdialog');
+    expect(question.textContent).toContain('Hang up the call with @alice_1?');
+    expect(focused()).toBe('birdcall-stay');
+    expect(page.querySelector('.call-body')?.hasAttribute('inert')).toBe(true);
+
+    await press('Escape');
+    expect(page.querySelector('[data-testid="birdcall-confirm-hang-up"]')).toBeNull();
+    expect(page.querySelector('.call-body')?.hasAttribute('inert')).toBe(false);
+    expect(focused()).toBe('birdcall-mute');
+
+    await press('Escape');
+    await click(byTestId(page, 'birdcall-stay'));
+    expect(page.querySelector('[data-testid="birdcall-confirm-hang-up"]')).toBeNull();
+    expect(inbox).toEqual([]);
+
+    await press('Escape');
+    await click(byTestId(page, 'birdcall-confirm-hangup'));
+    expect(inbox).toEqual([{ to: 'background', type: 'hangup' }]);
+    expect(page.querySelector('[data-testid="birdcall-confirm-hang-up"]')).toBeNull();
+  });
+
+  it('the question goes away with the call when the other side hangs up first', async () => {
+    const page = await showCall({ phase: 'connected', call: call(), connectedAt: Date.now() });
+    await press('Escape');
+    await callState.setValue({ phase: 'ended', call: call(), reason: 'remote-hung-up', connectedAt: 1, endedAt: Date.now() });
+    await settle();
+    expect(page.querySelector('[data-testid="birdcall-confirm-hang-up"]')).toBeNull();
+    expect(focused()).toBe('birdcall-close');
+  });
+
+  it('closes an ended window', async () => {
+    const close = vi.spyOn(window, 'close').mockImplementation(() => {});
+    await showCall({ phase: 'ended', call: call(), reason: 'declined', endedAt: 5_000 });
+    await press('Escape');
+    expect(close).toHaveBeenCalled();
+  });
+});
+
+describe('call window title and announcements', () => {
+  it.each<[CallState, string]>([
+    [{ phase: 'incoming', call: call({ direction: 'incoming' }) }, 'Incoming video call from @alice_1'],
+    [{ phase: 'incoming', call: call({ direction: 'incoming', kind: 'audio' }) }, 'Incoming voice call from @alice_1'],
+    [{ phase: 'outgoing', call: call() }, 'Calling @alice_1…'],
+    [{ phase: 'connecting', call: call() }, 'Connecting to @alice_1…'],
+    [{ phase: 'ended', call: call(), reason: 'declined', endedAt: 5_000 }, 'Declined: @alice_1'],
+    [{ phase: 'ended', call: call(), reason: 'hung-up', connectedAt: 1_000, endedAt: 134_000 }, 'Call ended: @alice_1 – 02:13'],
+  ])('titles the window for %j as "%s"', async (state, title) => {
+    await showCall(state);
+    expect(document.title).toBe(title);
+  });
+
+  it('counts the call in the title while connected', async () => {
+    await showCall({ phase: 'connected', call: call(), connectedAt: Date.now() - 133_000 });
+    expect(document.title).toBe('Call with @alice_1 – 02:13');
+  });
+
+  it('has the live region in the page, empty, before it says the first state, then follows the state', async () => {
+    const page = await showCall({ phase: 'incoming', call: call({ direction: 'incoming' }) });
+    const region = byTestId(page, 'birdcall-announcer');
+    expect(region.getAttribute('role')).toBe('status');
+    expect(region.textContent).toBe('');
+    await afterAnnounceDelay();
+    expect(region.textContent).toBe('Incoming video call from @alice_1');
+    await callState.setValue({ phase: 'connecting', call: call({ direction: 'incoming' }) });
+    await afterAnnounceDelay();
+    expect(byTestId(page, 'birdcall-announcer')).toBe(region);
+    expect(region.textContent).toBe('Connecting to @alice_1…');
+  });
+});
+
+describe('call window Call again', () => {
+  it.each<[EndReason, boolean]>([
+    ['declined', false],
+    ['unavailable', false],
+    ['hung-up', true],
+    ['busy', false],
+  ])('after %s (answered: %s) calls the same person the same way again', async (reason, answered) => {
+    const inbox = backgroundInbox();
+    const page = await showCall({ phase: 'ended', call: call({ kind: 'audio' }), reason, endedAt: 5_000, ...(answered ? { connectedAt: 1_000 } : {}) });
+    const again = byTestId(page, 'birdcall-call-again');
+    expect(again.textContent).toBe('Call again');
+    await click(again);
+    expect(inbox).toEqual([{ to: 'background', type: 'place-call', handle: 'alice_1', kind: 'audio' }]);
+  });
+
+  it('says "Call back" after a call that came in', async () => {
+    const page = await showCall({ phase: 'ended', call: call({ direction: 'incoming' }), reason: 'cancelled', endedAt: 5_000 });
+    expect(byTestId(page, 'birdcall-call-again').textContent).toBe('Call back');
+  });
+
+  it.each<EndReason>(['rate-limited', 'answered-elsewhere'])('is not offered after %s, where calling again cannot help', async (reason) => {
+    const page = await showCall({ phase: 'ended', call: call(), reason, endedAt: 5_000 });
+    expect(page.querySelector('[data-testid="birdcall-call-again"]')).toBeNull();
   });
 });
