@@ -4,6 +4,7 @@ import type { Handle } from '@/lib/handle';
 import type { CallRecord } from '@/lib/history';
 import { account, callHistory, callState, callWindowId, pageHandle, signalStatus, signInError } from '@/lib/store';
 import { backgroundInbox, byTestId, click, mount, settle, unmount } from '@/tests/unit/ui/harness';
+import { formatWhen } from '../format';
 import { Popup } from './Popup';
 
 const NOW = Date.now();
@@ -70,6 +71,20 @@ describe('popup recent calls', () => {
     expect(declined).toContain('Declined');
   });
 
+  it('names each row in one sentence for screen readers: which way, voice or video, who, how it went, when', async () => {
+    await callHistory.setValue(history);
+    const page = await mount(<Popup />);
+    expect(rows(page).map((row) => row.getAttribute('aria-label'))).toEqual([
+      'Incoming voice call from @bob_2, unverified, missed, 3 times, new, just now',
+      'Outgoing video call to @alice, answered, 55 seconds, 2 minutes ago',
+      `Outgoing video call to @carol, declined, ${formatWhen(NOW - 3 * 86_400_000, Date.now())}`,
+    ]);
+    // The icons and fragments the name replaces are hidden from screen readers; the call-back button is not.
+    for (const row of rows(page)) {
+      expect([...row.children].map((child) => child.getAttribute('aria-hidden'))).toEqual(['true', 'true', null]);
+    }
+  });
+
   it('marks missed calls not seen yet, and keeps the mark after telling the background they were seen', async () => {
     const inbox = backgroundInbox();
     await callHistory.setValue(history);
@@ -82,7 +97,8 @@ describe('popup recent calls', () => {
     await settle();
     const [missed, answered] = rows(page);
     expect(missed.classList.contains('new')).toBe(true);
-    expect(missed.querySelector('[aria-label="new"]')).not.toBeNull();
+    expect(missed.querySelector('.new-dot')).not.toBeNull();
+    expect(missed.getAttribute('aria-label')).toContain(', new,');
     expect(answered.classList.contains('new')).toBe(false);
   });
 

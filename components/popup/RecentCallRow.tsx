@@ -1,7 +1,7 @@
 import type { CallRecord } from '@/lib/history';
 import { formatClock, formatWhen } from '../format';
 import { Icon } from '../icons';
-import { outcomeText } from '../words';
+import { outcomeText, recentCallName } from '../words';
 
 interface Props {
   record: CallRecord;
@@ -11,7 +11,10 @@ interface Props {
   onCallBack: (record: CallRecord) => void;
 }
 
-/** One recent call: who, which way, voice or video, when, how it went, and a call-back button. */
+/**
+ * One recent call: who, which way, voice or video, when, how it went, and a call-back button.
+ * Screen readers get the row as one sentence (its accessible name) instead of icons and fragments.
+ */
 export function RecentCallRow({ record, isNew, now, onCallBack }: Props) {
   const { handle, direction, kind, outcome, durationMs, count = 1 } = record;
   const result = outcome === 'answered' && durationMs !== undefined ? formatClock(durationMs) : outcomeText(outcome);
@@ -25,16 +28,17 @@ export function RecentCallRow({ record, isNew, now, onCallBack }: Props) {
       data-outcome={outcome}
       data-count={count}
       data-verified={String(record.verified)}
+      aria-label={recentCallName(record, isNew, now)}
     >
-      <span class="direction" title={direction === 'incoming' ? 'Incoming' : 'Outgoing'}>
+      <span class="direction" aria-hidden="true" title={direction === 'incoming' ? 'Incoming' : 'Outgoing'}>
         <Icon name={direction} size={16} />
       </span>
-      <span class="who">
+      <span class="who" aria-hidden="true">
         <span class="handle">
           @{handle}
           {count > 1 && <span class="count"> ({count})</span>}
           {!record.verified && <span class="badge unverified"> unverified</span>}
-          {isNew && <span class="new-dot" title="New" aria-label="new" />}
+          {isNew && <span class="new-dot" />}
         </span>
         <span class="details">
           <Icon name={kind === 'video' ? 'video' : 'phone'} size={14} />
