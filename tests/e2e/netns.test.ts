@@ -1,8 +1,8 @@
 /**
  * Calls between browsers that each live in their own network namespace, with tcpdump on the
  * bridge that joins them (./harness/netns.ts): nothing passes between the two browsers before
- * Accept; with "Always relay calls" nothing passes between them at all (only through coturn);
- * without it the call goes direct; and a browser behind a NAT that lets only the relay through
+ * Accept (only a relay-only pre-connection through coturn exists while ringing); with "Always relay
+ * calls" nothing passes between them at all (only through coturn); without it the call goes direct; and a browser behind a NAT that lets only the relay through
  * still connects, through TURN.
  *
  * Needs root, iproute2, iptables, tcpdump and coturn (CI installs them); fails, not skips, without.
@@ -14,9 +14,11 @@ import {
   acceptFromNotification,
   callFromProfile,
   closeCallWindows,
+  connectionsMade,
   expectFramesArriving,
   selectedPath,
   setAlwaysRelay,
+  poll,
   signIn,
   sleep,
   startService,
@@ -76,12 +78,20 @@ describe('browsers in their own network namespaces, seen from the bridge', () =>
   it('sends nothing between the browsers while ringing; after Accept (relay off) the call goes direct', async () => {
     await Promise.all([setAlwaysRelay(alice, false), setAlwaysRelay(bob, false)]);
     const seen = await capture();
+    const [aliceOffscreen, bobOffscreen] = await Promise.all([alice.browser.offscreenPage(), bob.browser.offscreenPage()]);
+    const [aliceBefore, bobBefore] = await Promise.all([connectionsMade(aliceOffscreen), connectionsMade(bobOffscreen)]);
     const aliceWindow = await callFromProfile(alice, 'bob', 'video');
     await waitForState(aliceWindow, 'outgoing', { peer: 'bob' });
     await bob.browser.waitForNotification('birdcall-incoming-');
     await sleep(2000);
     const beforeAccept = seen.between(nsA.address, nsB.address);
     expect(beforeAccept, `packets between the browsers before Accept:\n${show(beforeAccept)}`).toEqual([]);
+    // While ringing, each side has made one connection: the relay-only pre-connection, connected through coturn.
+    const ringing = {
+      alice: (await connectionsMade(aliceOffscreen)).slice(aliceBefore.length),
+      bob: (await connectionsMade(bobOffscreen)).slice(bobBefore.length),
+    };
+    expect(ringing).toEqual({ alice: [{ policy: 'relay', state: 'connected' }], bob: [{ policy: 'relay', state: 'connected' }] });
 
     const acceptedAt = Date.now();
     const bobWindow = await acceptFromNotification(bob);
@@ -90,8 +100,18 @@ describe('browsers in their own network namespaces, seen from the bridge', () =>
     await expectFramesArriving(aliceWindow, 'birdcall-remote-video');
     await expectFramesArriving(bobWindow, 'birdcall-remote-video');
 
+    // The call went on that pre-connection (no other connection made), then off the relay: ICE restarted with host candidates.
+    expect((await connectionsMade(aliceOffscreen)).length).toBe(aliceBefore.length + 1);
+    expect((await connectionsMade(bobOffscreen)).length).toBe(bobBefore.length + 1);
+    const [alicePath, bobPath] = await poll(
+      async () => {
+        const paths = await Promise.all([selectedPath(aliceOffscreen), selectedPath(bobOffscreen)]);
+        return paths.every((path) => path.local === 'host' && path.remote === 'host') ? paths : undefined;
+      },
+      'a direct path on both sides after Accept',
+      { timeoutMs: 15_000 },
+    ).catch(() => Promise.all([selectedPath(aliceOffscreen), selectedPath(bobOffscreen)]));
     const direct = seen.between(nsA.address, nsB.address, acceptedAt);
-    const [alicePath, bobPath] = await Promise.all([selectedPath(await alice.browser.offscreenPage()), selectedPath(await bob.browser.offscreenPage())]);
     console.log(`[netns] direct: ${direct.length} packets between ${nsA.address} and ${nsB.address} after Accept; alice ${JSON.stringify(alicePath)}`);
     expect(direct.length, 'packets between the browsers after Accept (the call should go direct)').toBeGreaterThan(0);
     expect(direct.some((p) => p.src === nsA.address) && direct.some((p) => p.src === nsB.address)).toBe(true);

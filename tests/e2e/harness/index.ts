@@ -33,4 +33,4 @@ export {
   type RecentCallRow,
 } from './people';
 export { isPeerSignaling, recordSockets, type SocketRecorder, type SocketFrame } from './sockets';
-export { selectedPath, setAlwaysRelay, watchPeerConnections } from './rtc-paths';
+export { connectionsMade, selectedPath, setAlwaysRelay, watchPeerConnections } from './rtc-paths';

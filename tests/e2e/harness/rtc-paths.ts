@@ -29,6 +29,16 @@ export async function watchPeerConnections(offscreen: Page): Promise<void> {
   });
 }
 
+/** Every RTCPeerConnection the offscreen document made since watchPeerConnections, oldest first: its ICE policy and state. */
+export async function connectionsMade(offscreen: Page): Promise<Array<{ policy: RTCIceTransportPolicy | undefined; state: RTCPeerConnectionState }>> {
+  return offscreen.evaluate(() =>
+    (window as unknown as { birdcallTestPcs: RTCPeerConnection[] }).birdcallTestPcs.map((pc) => ({
+      policy: pc.getConfiguration().iceTransportPolicy,
+      state: pc.connectionState,
+    })),
+  );
+}
+
 /** The selected candidate pair of the newest connection: types and addresses of both ends. */
 export async function selectedPath(offscreen: Page) {
   return offscreen.evaluate(async () => {
