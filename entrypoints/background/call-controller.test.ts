@@ -2,6 +2,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import type { CallInfo } from '@/lib/call-state';
 import type { Handle } from '@/lib/handle';
+import type { CallRecord } from '@/lib/history';
 import type { OffscreenCommand } from '@/lib/messages';
 import { LOCAL_SIGNAL_URL } from '@/lib/signal-config';
 import * as store from '@/lib/store';
@@ -14,6 +15,10 @@ function fakePlatform() {
   const log = {
     shown: [] as CallInfo[],
     cleared: [] as string[],
+    missed: [] as CallRecord[],
+    /** Handles whose missed-call notification was cleared; "all" for every one. */
+    missedCleared: [] as string[],
+    popups: 0,
     windows: 0,
     sent: [] as OffscreenCommand[],
     badge: [] as number[],
@@ -25,6 +30,9 @@ function fakePlatform() {
   const platform: Platform = {
     showIncomingNotification: async (call) => void log.shown.push(call),
     clearIncomingNotification: async (callId) => void log.cleared.push(callId),
+    showMissedNotification: async (record) => void log.missed.push(record),
+    clearMissedNotifications: async (handle) => void log.missedCleared.push(handle ?? 'all'),
+    openPopup: async () => void log.popups++,
     openCallWindow: async (existing) => {
       log.windows++;
       return existing ?? 7;
@@ -44,6 +52,7 @@ function fakePlatform() {
 
 const bg = { to: 'background' } as const;
 const callId = 'call-0001-aaaa';
+const ringing = { type: 'incoming', callId } as const;
 const alice = { handle: 'alice' as Handle, verified: true };
 const flush = () => new Promise((resolve) => setTimeout(resolve, 0));
 
@@ -206,7 +215,7 @@ describe('call controller', () => {
   it('incoming call: notification, accept from button 0, connected, remote hang-up, history', async () => {
     await controller.handle({ ...bg, type: 'incoming', callId, from: 'bob' as Handle, kind: 'video', verified: true });
     expect(log.shown).toEqual([expect.objectContaining({ callId, peer: 'bob', kind: 'video', verified: true })]);
-    await controller.onNotificationButton(callId, 0);
+    await controller.onNotificationButton(ringing, 0);
     expect(log.cleared).toEqual([callId]);
     expect(log.sent.at(-1)).toEqual({ to: 'offscreen', type: 'accept', callId, alwaysRelay: false });
     expect(log.windows).toBe(1);
@@ -230,7 +239,7 @@ describe('call controller', () => {
 
   it('decline from button 1 tells the caller and records a declined call', async () => {
     await controller.handle({ ...bg, type: 'incoming', callId, from: 'bob' as Handle, kind: 'audio', verified: true });
-    await controller.onNotificationButton(callId, 1);
+    await controller.onNotificationButton(ringing, 1);
     expect(log.sent.at(-1)).toEqual({ to: 'offscreen', type: 'decline', callId });
     expect(log.cleared).toEqual([callId]);
     expect((await store.callHistory.getValue())[0]).toMatchObject({ outcome: 'declined' });
@@ -247,11 +256,64 @@ describe('call controller', () => {
     expect((await store.callHistory.getValue())[0]).toMatchObject({ seen: true });
   });
 
+  describe('missed calls', () => {
+    const ring = (id: string, kind: 'audio' | 'video' = 'video', verified = true) =>
+      controller.handle({ ...bg, type: 'incoming', callId: id, from: 'bob' as Handle, kind, verified });
+
+    it('a missed call notifies once per caller, counting the calls missed in a row', async () => {
+      await ring('call-0001');
+      await controller.handle({ ...bg, type: 'ended', callId: 'call-0001', reason: 'cancelled' });
+      expect(log.missed).toEqual([expect.objectContaining({ callId: 'call-0001', handle: 'bob', kind: 'video', outcome: 'missed', verified: true })]);
+      await ring('call-0002', 'audio');
+      await controller.handle({ ...bg, type: 'ended', callId: 'call-0002', reason: 'no-answer' });
+      expect(log.missed.at(-1)).toMatchObject({ callId: 'call-0002', handle: 'bob', kind: 'audio', count: 2 });
+      // The same news again notifies nothing more.
+      await controller.handle({ ...bg, type: 'ended', callId: 'call-0002', reason: 'no-answer' });
+      expect(log.missed).toHaveLength(2);
+    });
+
+    it.each<['declined' | 'answered' | 'answered-elsewhere']>([['declined'], ['answered'], ['answered-elsewhere']])(
+      'a %s call is no missed call and notifies nothing',
+      async (how) => {
+        await ring(callId);
+        if (how === 'declined') await controller.onNotificationButton(ringing, 1);
+        else if (how === 'answered-elsewhere') await controller.handle({ ...bg, type: 'ended', callId, reason: 'answered-elsewhere' });
+        else {
+          await controller.onNotificationButton(ringing, 0);
+          await controller.handle({ ...bg, type: 'media-connected', callId });
+          await controller.handle({ ...bg, type: 'ended', callId, reason: 'remote-hung-up' });
+        }
+        expect(log.missed).toEqual([]);
+      },
+    );
+
+    it('"Call back" on the notification calls the same person the way they called, and clears it', async () => {
+      await ring(callId, 'audio');
+      await controller.handle({ ...bg, type: 'ended', callId, reason: 'cancelled' });
+      await controller.onNotificationButton({ type: 'missed', handle: 'bob' as Handle }, 0);
+      expect(log.missedCleared).toEqual(['bob']);
+      expect(await store.callState.getValue()).toMatchObject({ phase: 'outgoing', call: { peer: 'bob', kind: 'audio', direction: 'outgoing' } });
+      expect(log.sent.at(-1)).toMatchObject({ type: 'dial', peer: 'bob', kind: 'audio' });
+      expect(log.windows).toBe(1);
+    });
+
+    it('clicking the notification opens the popup; seeing the calls there clears every missed-call notification', async () => {
+      await ring(callId);
+      await controller.handle({ ...bg, type: 'ended', callId, reason: 'cancelled' });
+      await controller.onNotificationClicked({ type: 'missed', handle: 'bob' as Handle });
+      expect(log.popups).toBe(1);
+      expect(log.missedCleared).toEqual(['bob']);
+      expect((await store.callState.getValue()).phase).toBe('ended');
+      await controller.handle({ ...bg, type: 'history-seen' });
+      expect(log.missedCleared).toEqual(['bob', 'all']);
+    });
+  });
+
   it('late and repeated news changes nothing and records the call once', async () => {
     await controller.handle({ ...bg, type: 'incoming', callId, from: 'bob' as Handle, kind: 'audio', verified: true });
     await controller.handle({ ...bg, type: 'ended', callId, reason: 'cancelled' });
     await controller.handle({ ...bg, type: 'ended', callId, reason: 'cancelled' });
-    await controller.onNotificationButton(callId, 0);
+    await controller.onNotificationButton(ringing, 0);
     await controller.handle({ ...bg, type: 'media-connected', callId });
     expect(await store.callHistory.getValue()).toHaveLength(1);
     expect((await store.callState.getValue()).phase).toBe('ended');

@@ -10,14 +10,14 @@ import type { BackgroundMessage, ServiceConfig } from '@/lib/messages';
 import { parseSignalUrl } from '@/lib/signal-config';
 import { newCallId } from '@/lib/wire';
 import * as store from '@/lib/store';
-import type { Platform } from './platform';
+import type { NotificationSubject, Platform } from './platform';
 
 export type Reply = { ok: true; config?: ServiceConfig | null } | { ok: false; error: string };
 
 export interface CallController {
   handle(message: BackgroundMessage): Promise<Reply>;
-  onNotificationButton(callId: string, buttonIndex: number): Promise<void>;
-  onNotificationClicked(callId: string): Promise<void>;
+  onNotificationButton(subject: NotificationSubject, buttonIndex: number): Promise<void>;
+  onNotificationClicked(subject: NotificationSubject): Promise<void>;
   onWindowRemoved(windowId: number): Promise<void>;
   /** Brings the offscreen document up with the current identity (browser start, install, wake). */
   start(): Promise<void>;
@@ -59,9 +59,15 @@ export function createCallController(platform: Platform, now: () => number = Dat
       await attempt('clear the notification', () => platform.clearIncomingNotification(prev.call.callId));
     }
     if (next.phase === 'ended' && isActive(prev)) {
-      const history = withRecord(await store.callHistory.getValue(), recordOf(next));
+      const record = recordOf(next);
+      const history = withRecord(await store.callHistory.getValue(), record);
       await store.callHistory.setValue(history);
       await attempt('set the badge', () => platform.setMissedBadge(unseenMissed(history)));
+      // The top row is this call, with the missed calls from the same person collapsed into it.
+      const row = history[0];
+      if (record.outcome === 'missed' && row?.callId === record.callId) {
+        await attempt('show the missed-call notification', () => platform.showMissedNotification(row));
+      }
     }
   }
 
@@ -121,6 +127,14 @@ export function createCallController(platform: Platform, now: () => number = Dat
       });
     await Promise.all([dialing, openCallWindow()]);
     return { ok: true };
+  }
+
+  /** "Call back" on a missed-call notification: the same person, the way they last called. */
+  async function callBack(handle: Handle): Promise<void> {
+    await attempt('clear the missed-call notification', () => platform.clearMissedNotifications(handle));
+    const latest = (await store.callHistory.getValue()).find((r) => r.handle === handle && r.outcome === 'missed');
+    const reply = await placeCall(handle, latest?.kind ?? 'audio');
+    if (!reply.ok) console.warn('Birdcall: could not call back:', reply.error);
   }
 
   async function accept(): Promise<Reply> {
@@ -196,6 +210,8 @@ export function createCallController(platform: Platform, now: () => number = Dat
         const history = markAllSeen(await store.callHistory.getValue());
         await store.callHistory.setValue(history);
         await platform.setMissedBadge(0);
+        // Seen in the popup: the notifications about them have said what they had to.
+        await attempt('clear the missed-call notifications', () => platform.clearMissedNotifications());
         return { ok: true };
       }
       case 'media-permission-granted':
@@ -240,18 +256,27 @@ export function createCallController(platform: Platform, now: () => number = Dat
   return {
     handle: (message) => serially(() => handle(message)),
 
-    onNotificationButton: (callId, buttonIndex) =>
+    onNotificationButton: (subject, buttonIndex) =>
       serially(async () => {
+        if (subject.type === 'missed') {
+          if (buttonIndex === 0) await callBack(subject.handle);
+          return;
+        }
         const state = await store.callState.getValue();
-        if (state.phase !== 'incoming' || state.call.callId !== callId) return;
+        if (state.phase !== 'incoming' || state.call.callId !== subject.callId) return;
         if (buttonIndex === 0) await accept();
         else await endLocally('decline');
       }),
 
-    onNotificationClicked: (callId) =>
+    onNotificationClicked: (subject) =>
       serially(async () => {
+        if (subject.type === 'missed') {
+          await attempt('clear the missed-call notification', () => platform.clearMissedNotifications(subject.handle));
+          await attempt('open the popup', () => platform.openPopup());
+          return;
+        }
         const state = await store.callState.getValue();
-        if (state.phase === 'incoming' && state.call.callId === callId) await openCallWindow();
+        if (state.phase === 'incoming' && state.call.callId === subject.callId) await openCallWindow();
       }),
 
     onWindowRemoved: (windowId) =>

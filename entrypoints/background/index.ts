@@ -1,7 +1,7 @@
 import { browser } from 'wxt/browser';
 import { parseBackgroundMessage } from '@/lib/messages';
 import { createCallController } from './call-controller';
-import { callIdOfNotification, chromePlatform } from './platform';
+import { chromePlatform, subjectOfNotification } from './platform';
 
 export default defineBackground(() => {
   const controller = createCallController(chromePlatform);
@@ -22,12 +22,12 @@ export default defineBackground(() => {
   });
 
   browser.notifications.onButtonClicked.addListener((id, buttonIndex) => {
-    const callId = callIdOfNotification(id);
-    if (callId) void controller.onNotificationButton(callId, buttonIndex);
+    const subject = subjectOfNotification(id);
+    if (subject) void controller.onNotificationButton(subject, buttonIndex);
   });
   browser.notifications.onClicked.addListener((id) => {
-    const callId = callIdOfNotification(id);
-    if (callId) void controller.onNotificationClicked(callId);
+    const subject = subjectOfNotification(id);
+    if (subject) void controller.onNotificationClicked(subject);
   });
   browser.windows.onRemoved.addListener((windowId) => void controller.onWindowRemoved(windowId));
 

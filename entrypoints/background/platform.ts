@@ -4,11 +4,20 @@
  */
 import { browser } from 'wxt/browser';
 import type { CallInfo } from '@/lib/call-state';
+import { isHandle, type Handle } from '@/lib/handle';
+import type { CallRecord } from '@/lib/history';
 import { isOffscreenAck, type OffscreenCommand } from '@/lib/messages';
+import { missedNotificationText } from '@/components/words';
 
 export interface Platform {
   showIncomingNotification(call: CallInfo): Promise<void>;
   clearIncomingNotification(callId: string): Promise<void>;
+  /** One notification per caller with missed calls (the latest, collapsed, record), with a "Call back" button. */
+  showMissedNotification(record: CallRecord): Promise<void>;
+  /** Clears the missed-call notification about `handle`, or every one. */
+  clearMissedNotifications(handle?: Handle): Promise<void>;
+  /** The toolbar popup, where missed calls are listed. */
+  openPopup(): Promise<void>;
   /** Opens the call window, or focuses it when it is still open; returns its window id. */
   openCallWindow(existingId: number | null): Promise<number>;
   offscreenExists(): Promise<boolean>;
@@ -30,9 +39,19 @@ export function incomingNotificationText({ peer, kind, verified }: Pick<CallInfo
   };
 }
 
-const NOTIFICATION_PREFIX = 'birdcall-incoming-';
-export const notificationIdFor = (callId: string) => NOTIFICATION_PREFIX + callId;
-export const callIdOfNotification = (id: string) => (id.startsWith(NOTIFICATION_PREFIX) ? id.slice(NOTIFICATION_PREFIX.length) : null);
+/** What a notification is about, told by its id: a ringing call, or someone whose calls were missed. */
+export type NotificationSubject = { type: 'incoming'; callId: string } | { type: 'missed'; handle: Handle };
+
+const INCOMING_PREFIX = 'birdcall-incoming-';
+const MISSED_PREFIX = 'birdcall-missed-';
+const incomingNotificationId = (callId: string) => INCOMING_PREFIX + callId;
+const missedNotificationId = (handle: Handle) => MISSED_PREFIX + handle;
+
+export function subjectOfNotification(id: string): NotificationSubject | null {
+  if (id.startsWith(INCOMING_PREFIX)) return { type: 'incoming', callId: id.slice(INCOMING_PREFIX.length) };
+  const handle = id.startsWith(MISSED_PREFIX) ? id.slice(MISSED_PREFIX.length) : null;
+  return isHandle(handle) ? { type: 'missed', handle } : null;
+}
 
 const OFFSCREEN_URL = '/offscreen.html';
 const CALL_WINDOW = { width: 420, height: 640 };
@@ -67,7 +86,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export const chromePlatform: Platform = {
   async showIncomingNotification(call) {
-    await browser.notifications.create(notificationIdFor(call.callId), {
+    await browser.notifications.create(incomingNotificationId(call.callId), {
       type: 'basic',
       iconUrl: browser.runtime.getURL('/icon/128.png'),
       ...incomingNotificationText(call),
@@ -78,7 +97,28 @@ export const chromePlatform: Platform = {
   },
 
   async clearIncomingNotification(callId) {
-    await browser.notifications.clear(notificationIdFor(callId));
+    await browser.notifications.clear(incomingNotificationId(callId));
+  },
+
+  async showMissedNotification(record) {
+    const { title, message, callBack } = missedNotificationText(record);
+    // The same id for the same person: a newer missed call replaces the older notification.
+    await browser.notifications.create(missedNotificationId(record.handle), {
+      type: 'basic',
+      iconUrl: browser.runtime.getURL('/icon/128.png'),
+      title,
+      message,
+      buttons: [{ title: callBack }],
+    });
+  },
+
+  async clearMissedNotifications(handle) {
+    const ids = handle ? [missedNotificationId(handle)] : Object.keys(await browser.notifications.getAll()).filter((id) => id.startsWith(MISSED_PREFIX));
+    await Promise.all(ids.map((id) => browser.notifications.clear(id)));
+  },
+
+  async openPopup() {
+    await browser.action.openPopup();
   },
 
   async openCallWindow(existingId) {
