@@ -13,6 +13,7 @@ export default defineConfig({
           name: 'unit',
           include: ['lib/**/*.test.ts', 'entrypoints/**/*.test.ts', 'components/**/*.test.{ts,tsx}', 'tests/unit/**/*.test.{ts,tsx}'],
           environment: 'happy-dom',
+          setupFiles: ['tests/unit/locale.ts'],
         },
       },
       {

@@ -1,5 +1,6 @@
 /** The pages' one way to ask the background for something. */
 import { browser } from 'wxt/browser';
+import { t } from '@/lib/i18n';
 import type { UiRequest } from '@/lib/messages';
 
 export type BackgroundReply = { ok: true } | { ok: false; error: string };
@@ -9,7 +10,7 @@ export async function sendToBackground(request: UiRequest): Promise<BackgroundRe
   try {
     const reply: unknown = await browser.runtime.sendMessage(request);
     if (isReply(reply)) return reply;
-    return { ok: false, error: 'Birdcall did not answer. Try again.' };
+    return { ok: false, error: t('noAnswerFromBirdcall') };
   } catch (error) {
     return { ok: false, error: error instanceof Error ? error.message : String(error) };
   }

@@ -1,7 +1,11 @@
-/** What call states, outcomes and the signaling status are called on screen. */
+/**
+ * What call states, outcomes and the signaling status are called on screen, in the UI language
+ * (every word is a message of public/_locales, through t()).
+ */
 import { outcomeOf, type CallState, type Outcome } from '@/lib/call-state';
 import type { Handle } from '@/lib/handle';
 import type { CallRecord } from '@/lib/history';
+import { t, uiLanguage, type MessageKey } from '@/lib/i18n';
 import type { SignalStatus } from '@/lib/messages';
 import { formatWhen } from './format';
 
@@ -11,27 +15,27 @@ type Ended = Extract<CallState, { phase: 'ended' }>;
  * How a call went, from this side: one vocabulary for the call window, the popup and the
  * notifications (the callee's "Missed" is the caller's "Cancelled" in every one of them).
  */
-const OUTCOME_WORDS: Record<Outcome, string> = {
-  answered: 'Answered',
-  missed: 'Missed',
-  declined: 'Declined',
-  'no-answer': 'No answer',
-  unavailable: 'Not available',
-  cancelled: 'Cancelled',
-  busy: 'Busy',
-  failed: 'Call failed',
-  'answered-elsewhere': 'Answered on another device',
-  'rate-limited': 'Too many calls',
+const OUTCOME_WORDS: Record<Outcome, MessageKey> = {
+  answered: 'outcomeAnswered',
+  missed: 'outcomeMissed',
+  declined: 'outcomeDeclined',
+  'no-answer': 'outcomeNoAnswer',
+  unavailable: 'outcomeUnavailable',
+  cancelled: 'outcomeCancelled',
+  busy: 'outcomeBusy',
+  failed: 'outcomeFailed',
+  'answered-elsewhere': 'outcomeAnsweredElsewhere',
+  'rate-limited': 'outcomeRateLimited',
 };
 
-export const outcomeText = (outcome: Outcome) => OUTCOME_WORDS[outcome];
+export const outcomeText = (outcome: Outcome) => t(OUTCOME_WORDS[outcome]);
 
 /** The ended screen's words: the outcome's, except where the reason says more. */
 export function endedText(state: Ended): string {
-  if (state.reason === 'failed') return state.detail ? `${OUTCOME_WORDS.failed}: ${state.detail}` : OUTCOME_WORDS.failed;
-  if (state.reason === 'declined-elsewhere') return 'Declined on another device';
+  if (state.reason === 'failed') return state.detail ? t('callFailedBecause', state.detail) : outcomeText('failed');
+  if (state.reason === 'declined-elsewhere') return t('declinedElsewhere');
   const outcome = outcomeOf(state);
-  return outcome === 'answered' ? 'Call ended' : OUTCOME_WORDS[outcome];
+  return outcome === 'answered' ? t('callEnded') : outcomeText(outcome);
 }
 
 /** One line under an ended call that needs explaining, or null. */
@@ -39,11 +43,11 @@ export function endedExplanation(state: Ended): string | null {
   switch (state.reason) {
     // The service says the same for offline and unknown handles, on purpose: so do we.
     case 'unavailable':
-      return `@${state.call.peer} is offline or does not use Birdcall.`;
+      return t('explainUnavailable', state.call.peer);
     case 'busy':
-      return `@${state.call.peer} is in another call.`;
+      return t('explainBusy', state.call.peer);
     case 'rate-limited':
-      return 'You called too often in a short time. Try again later.';
+      return t('explainRateLimited');
     default:
       return null;
   }
@@ -53,17 +57,17 @@ export function endedExplanation(state: Ended): string | null {
 export function phaseText(state: CallState): string {
   switch (state.phase) {
     case 'idle':
-      return 'No call';
+      return t('phaseIdle');
     case 'outgoing':
-      return 'Calling…';
+      return t('calling');
     case 'incoming':
-      return state.call.kind === 'video' ? 'Incoming video call' : 'Incoming voice call';
+      return t(state.call.kind === 'video' ? 'incomingVideo' : 'incomingVoice');
     case 'connecting':
-      return 'Connecting…';
+      return t('connecting');
     case 'connected':
-      return state.call.kind === 'video' ? 'Video call' : 'Voice call';
+      return t(state.call.kind === 'video' ? 'videoCall' : 'voiceCall');
     case 'reconnecting':
-      return 'Reconnecting…';
+      return t('reconnecting');
     case 'ended':
       return endedText(state);
   }
@@ -73,85 +77,80 @@ export function phaseText(state: CallState): string {
 export function callHeadline(state: CallState): string {
   switch (state.phase) {
     case 'idle':
-      return 'No call';
+      return t('phaseIdle');
     case 'outgoing':
-      return `Calling @${state.call.peer}…`;
+      return t('callingHandle', state.call.peer);
     case 'incoming':
-      return `${state.call.kind === 'video' ? 'Incoming video call' : 'Incoming voice call'} from @${state.call.peer}`;
+      return t(state.call.kind === 'video' ? 'incomingVideoFrom' : 'incomingVoiceFrom', state.call.peer);
     case 'connecting':
-      return `Connecting to @${state.call.peer}…`;
+      return t('connectingTo', state.call.peer);
     case 'connected':
-      return `Call with @${state.call.peer}`;
+      return t('callWith', state.call.peer);
     case 'reconnecting':
-      return `Reconnecting to @${state.call.peer}…`;
+      return t('reconnectingTo', state.call.peer);
     case 'ended':
-      return `${endedText(state)}: @${state.call.peer}`;
+      return t('endedWith', endedText(state), state.call.peer);
   }
 }
 
 /** The call window's title: the headline, and the call's clock when it has one. */
 export const callTitle = (state: CallState, clock: string | null) => (clock ? `${callHeadline(state)} – ${clock}` : callHeadline(state));
 
-/** The call window's buttons. */
-export const CALL_WORDS = {
-  accept: 'Accept',
-  decline: 'Decline',
-  mute: 'Mute',
-  cameraOff: 'Camera off',
-  hangUp: 'Hang up',
-  close: 'Close',
-  /** After a call this side placed. */
-  callAgain: 'Call again',
-  /** After a call that came in. */
-  callBack: 'Call back',
-  stayInCall: 'Stay in the call',
-  unverified: 'unverified',
-  unverifiedTitle: 'Nobody checked this handle with X',
-};
-
 /** The question Esc asks before hanging up. */
-export const hangUpQuestion = (peer: Handle) => `Hang up the call with @${peer}?`;
+export const hangUpQuestion = (peer: Handle) => t('hangUpQuestion', peer);
 
 /** A missed-call notification: one per caller, counting the calls missed in a row. */
 export function missedNotificationText({ handle, kind, verified, count = 1 }: Pick<CallRecord, 'handle' | 'kind' | 'verified' | 'count'>) {
-  const kindWords = kind === 'video' ? 'video call' : 'voice call';
+  const name = t('extName');
   return {
-    title: count > 1 ? `${count} missed calls from @${handle}` : `Missed ${kindWords} from @${handle}`,
-    message: verified ? 'Birdcall' : 'Birdcall · unverified: nobody checked this handle with X',
-    callBack: CALL_WORDS.callBack,
+    title: count > 1 ? t('missedCallsFrom', String(count), handle) : t(kind === 'video' ? 'missedVideoCallFrom' : 'missedVoiceCallFrom', handle),
+    message: verified ? name : t('unverifiedNote', name),
+    callBack: t('callBack'),
   };
 }
 
 const MINUTE = 60_000;
-const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+/** "2 minutes", with the language's own plural rules (Chrome's messages have none). */
+const amount = (n: number, unit: 'hour' | 'minute' | 'second') => new Intl.NumberFormat(uiLanguage(), { style: 'unit', unit, unitDisplay: 'long' }).format(n);
 
 /** A call's length as said aloud: "2 minutes 13 seconds". */
 export function spokenDuration(ms: number): string {
   const total = Math.max(0, Math.round(ms / 1000));
   const [hours, minutes, seconds] = [Math.floor(total / 3600), Math.floor((total % 3600) / 60), total % 60];
   const parts = [
-    hours > 0 ? plural(hours, 'hour', 'hours') : '',
-    minutes > 0 ? plural(minutes, 'minute', 'minutes') : '',
-    seconds > 0 || total === 0 ? plural(seconds, 'second', 'seconds') : '',
+    hours > 0 ? amount(hours, 'hour') : '',
+    minutes > 0 ? amount(minutes, 'minute') : '',
+    seconds > 0 || total === 0 ? amount(seconds, 'second') : '',
   ];
-  return parts.filter(Boolean).join(' ');
+  return new Intl.ListFormat(uiLanguage(), { type: 'unit', style: 'narrow' }).format(parts.filter(Boolean));
 }
 
 /** When, as said aloud: the short forms on screen ("5 min ago") spelled out, the rest as shown. */
 export function spokenWhen(at: number, now: number): string {
   const ago = now - at;
-  if (ago >= MINUTE && ago < 60 * MINUTE) return `${plural(Math.floor(ago / MINUTE), 'minute', 'minutes')} ago`;
+  if (ago >= MINUTE && ago < 60 * MINUTE) return new Intl.RelativeTimeFormat(uiLanguage()).format(-Math.floor(ago / MINUTE), 'minute');
   return formatWhen(at, now);
 }
+
+const ROW_CALL: Record<CallRecord['direction'], Record<CallRecord['kind'], MessageKey>> = {
+  incoming: { audio: 'incomingVoiceFrom', video: 'incomingVideoFrom' },
+  outgoing: { audio: 'outgoingVoiceTo', video: 'outgoingVideoTo' },
+};
 
 /** A recent call as one sentence, the popup row's accessible name: "Incoming video call from @alice, missed, 2 minutes ago". */
 export function recentCallName(record: CallRecord, isNew: boolean, now: number): string {
   const { handle, direction, kind, outcome, durationMs, count = 1 } = record;
-  const call = `${direction === 'incoming' ? 'Incoming' : 'Outgoing'} ${kind === 'video' ? 'video' : 'voice'} call ${direction === 'incoming' ? 'from' : 'to'} @${handle}`;
-  const how = outcome === 'answered' && durationMs !== undefined ? `answered, ${spokenDuration(durationMs)}` : OUTCOME_WORDS[outcome].toLowerCase();
-  return [call, record.verified ? null : 'unverified', count > 1 ? `${how}, ${count} times` : how, isNew ? 'new' : null, spokenWhen(record.startedAt, now)]
+  const how =
+    outcome === 'answered' && durationMs !== undefined ? t('answeredFor', spokenDuration(durationMs)) : outcomeText(outcome).toLocaleLowerCase(uiLanguage());
+  return [
+    t(ROW_CALL[direction][kind], handle),
+    record.verified ? null : t('unverified'),
+    count > 1 ? t('howManyTimes', how, String(count)) : how,
+    isNew ? t('newCall') : null,
+    spokenWhen(record.startedAt, now),
+  ]
     .filter(Boolean)
-    .join(', ');
+    .join(t('listSeparator'));
 }
 
 export interface SignalState {
@@ -162,14 +161,14 @@ export interface SignalState {
 export function signalStatusText({ status, detail }: SignalState): string {
   switch (status) {
     case 'offline':
-      return 'Offline';
+      return t('offline');
     case 'connecting':
-      return 'Connecting…';
+      return t('connecting');
     case 'connected':
-      return 'Online, ready for calls';
+      return t('onlineReady');
     case 'id-taken':
-      return detail ? `This handle is in use elsewhere: ${detail}` : 'This handle is in use elsewhere';
+      return detail ? t('handleTakenBecause', detail) : t('handleTaken');
     case 'error':
-      return detail ?? "Cannot reach Birdcall's service";
+      return detail ?? t('serviceUnreachable');
   }
 }

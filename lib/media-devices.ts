@@ -3,6 +3,7 @@
  * (tests and benchmarks can replace it): camera and microphone, and the audio output for tones.
  */
 import type { CallKind } from './call-state';
+import type { Phrase } from './i18n';
 
 export interface MediaDevices {
   /** Camera and/or microphone for a call; rejects with a DOMException (NotAllowedError, NotFoundError...). */
@@ -20,19 +21,19 @@ export const browserMediaDevices: MediaDevices = {
 };
 
 /** Says what went wrong with camera/microphone in words a person can act on. */
-export function describeMediaError(error: unknown): { permission: boolean; detail: string } {
+export function describeMediaError(error: unknown): { permission: boolean; detail: Phrase } {
   const name = error instanceof Error || (typeof error === 'object' && error !== null && 'name' in error) ? String((error as { name: unknown }).name) : '';
   switch (name) {
     case 'NotAllowedError':
     case 'SecurityError':
-      return { permission: true, detail: 'Birdcall may not use your camera or microphone yet. Allow them on the page that just opened.' };
+      return { permission: true, detail: { key: 'mediaNotAllowed' } };
     case 'NotFoundError':
     case 'OverconstrainedError':
-      return { permission: false, detail: 'No camera or microphone was found.' };
+      return { permission: false, detail: { key: 'mediaNotFound' } };
     case 'NotReadableError':
     case 'AbortError':
-      return { permission: false, detail: 'Your camera or microphone is in use by another program.' };
+      return { permission: false, detail: { key: 'mediaInUse' } };
     default:
-      return { permission: false, detail: `Camera or microphone failed: ${String(error)}` };
+      return { permission: false, detail: { key: 'mediaFailed', args: [String(error)] } };
   }
 }

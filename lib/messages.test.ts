@@ -47,6 +47,10 @@ describe('parseBackgroundMessage', () => {
     { to: 'background', type: 'sign-in-url', url: `https://x.com/${'a'.repeat(2100)}` },
     { to: 'background', type: 'sign-in-failed' },
     { to: 'background', type: 'signal-status', status: 'great' },
+    { to: 'background', type: 'signal-status', status: 'error', detail: "Birdcall's service is down" },
+    { to: 'background', type: 'sign-in-failed', detail: { key: 'x<script>' } },
+    { to: 'background', type: 'ended', callId: 'call-0001', reason: 'failed', detail: { key: 'mediaFailed', args: ['a', 'b', 'c', 'd'] } },
+    { to: 'background', type: 'ended', callId: 'call-0001', reason: 'failed', detail: { key: 'mediaFailed', extra: true } },
     { to: 'background', type: 'nope' },
     { to: 'offscreen', type: 'hangup' },
     'hangup',
@@ -55,7 +59,7 @@ describe('parseBackgroundMessage', () => {
     expect(parseBackgroundMessage(data, popup, ownId, origin).ok).toBe(false);
   });
   it.each([
-    { to: 'background', type: 'ended', callId: 'call-0001', reason: 'failed', detail: 'No camera' },
+    { to: 'background', type: 'ended', callId: 'call-0001', reason: 'failed', detail: { key: 'mediaFailed', args: ['NotReadableError'] } },
     { to: 'background', type: 'ended', callId: 'call-0001', reason: 'answered-elsewhere' },
     { to: 'background', type: 'ended', callId: 'call-0001', reason: 'declined-elsewhere' },
     { to: 'background', type: 'ended', callId: 'call-0001', reason: 'rate-limited' },
@@ -64,7 +68,7 @@ describe('parseBackgroundMessage', () => {
     { to: 'background', type: 'account', identity: { handle: 'alice', verified: true }, signIn: true },
     { to: 'background', type: 'account', identity: null, signIn: false },
     { to: 'background', type: 'sign-in-url', url: 'https://x.com/i/oauth2/authorize?client_id=abc' },
-    { to: 'background', type: 'sign-in-failed', detail: 'X sign-in was cancelled.' },
+    { to: 'background', type: 'sign-in-failed', detail: { key: 'signInCancelled' } },
   ])('accepts the offscreen event %o with its fields', (event) => {
     expect(parseBackgroundMessage(event, offscreen, ownId, origin)).toEqual({ ok: true, message: event });
   });
@@ -81,7 +85,7 @@ describe('parseBackgroundMessage', () => {
       identity: null,
       signIn: false,
       url: 'https://x.com/',
-      detail: 'x',
+      detail: { key: 'signInCancelled' },
       callId: 'call-0001',
       from: 'bob',
       kind: 'audio',

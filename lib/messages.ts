@@ -6,6 +6,7 @@
 import * as v from 'valibot';
 import { isHandle, type Handle } from './handle';
 import type { CallKind, EndReason } from './call-state';
+import type { MessageKey, Phrase } from './i18n';
 import { CallIdSchema, CallKindSchema, IdentitySchema, type Identity, type ParseResult } from './wire';
 
 export const isCallId = (value: unknown): value is string => v.is(CallIdSchema, value);
@@ -47,14 +48,14 @@ export type SignalStatus = 'offline' | 'connecting' | 'connected' | 'id-taken' |
 /** What the offscreen document reports. */
 export type OffscreenEvent =
   | { to: 'background'; type: 'offscreen-ready' }
-  | { to: 'background'; type: 'signal-status'; status: SignalStatus; detail?: string }
+  | { to: 'background'; type: 'signal-status'; status: SignalStatus; detail?: Phrase }
   | { to: 'background'; type: 'account'; identity: Identity | null; signIn: boolean }
   | { to: 'background'; type: 'sign-in-url'; url: string }
-  | { to: 'background'; type: 'sign-in-failed'; detail: string }
+  | { to: 'background'; type: 'sign-in-failed'; detail: Phrase }
   | { to: 'background'; type: 'incoming'; callId: string; from: Handle; kind: CallKind; verified: boolean }
   | { to: 'background'; type: 'remote-accepted'; callId: string; verified: boolean }
   | { to: 'background'; type: 'media-connected' | 'media-interrupted'; callId: string }
-  | { to: 'background'; type: 'ended'; callId: string; reason: EndReason; detail?: string }
+  | { to: 'background'; type: 'ended'; callId: string; reason: EndReason; detail?: Phrase }
   | { to: 'background'; type: 'permission-needed' };
 
 export type BackgroundMessage = UiRequest | OffscreenEvent;
@@ -114,7 +115,13 @@ const URL_PATH = /^\/[A-Za-z0-9_\-/]{0,99}$/;
 const ANCHOR_NAME = /^[A-Za-z]{1,40}$/;
 
 type Fields = Record<string, unknown>;
-const optionalText = (value: unknown) => value === undefined || (typeof value === 'string' && value.length <= 500);
+const PhraseSchema = v.strictObject({
+  key: v.pipe(v.string(), v.regex(/^\w{1,40}$/)),
+  args: v.optional(v.pipe(v.array(v.pipe(v.string(), v.maxLength(500))), v.maxLength(3))),
+});
+/** The offscreen document's words, as message keys the background looks up (it has no chrome.i18n). */
+const isPhrase = (value: unknown): value is Phrase => v.is(PhraseSchema, value);
+const phraseOf = (value: unknown) => (isPhrase(value) ? { detail: { key: value.key as MessageKey, ...(value.args ? { args: [...value.args] } : {}) } } : {});
 
 /**
  * Validates a message for the background. Only this extension's contexts are heard; a content
@@ -170,8 +177,8 @@ function checkFields(m: Fields): BackgroundMessage | null {
     case 'set-camera-off':
       return typeof m.cameraOff === 'boolean' ? { to, type: m.type, cameraOff: m.cameraOff } : null;
     case 'signal-status':
-      return SIGNAL_STATUSES.includes(m.status as SignalStatus) && optionalText(m.detail)
-        ? { to, type: m.type, status: m.status as SignalStatus, ...(m.detail ? { detail: m.detail as string } : {}) }
+      return SIGNAL_STATUSES.includes(m.status as SignalStatus) && (m.detail === undefined || isPhrase(m.detail))
+        ? { to, type: m.type, status: m.status as SignalStatus, ...phraseOf(m.detail) }
         : null;
     case 'account':
       return (m.identity === null || v.is(IdentitySchema, m.identity)) && typeof m.signIn === 'boolean'
@@ -180,7 +187,7 @@ function checkFields(m: Fields): BackgroundMessage | null {
     case 'sign-in-url':
       return typeof m.url === 'string' && /^https?:\/\//.test(m.url) && m.url.length <= 2048 ? { to, type: m.type, url: m.url } : null;
     case 'sign-in-failed':
-      return typeof m.detail === 'string' && optionalText(m.detail) ? { to, type: m.type, detail: m.detail } : null;
+      return isPhrase(m.detail) ? { to, type: m.type, detail: phraseOf(m.detail).detail! } : null;
     case 'incoming':
       return isCallId(m.callId) && isHandle(m.from) && isCallKind(m.kind) && typeof m.verified === 'boolean'
         ? { to, type: m.type, callId: m.callId, from: m.from, kind: m.kind, verified: m.verified }
@@ -191,8 +198,8 @@ function checkFields(m: Fields): BackgroundMessage | null {
     case 'media-interrupted':
       return isCallId(m.callId) ? { to, type: m.type, callId: m.callId } : null;
     case 'ended':
-      return isCallId(m.callId) && END_REASONS.includes(m.reason as EndReason) && optionalText(m.detail)
-        ? { to, type: m.type, callId: m.callId, reason: m.reason as EndReason, ...(m.detail ? { detail: m.detail as string } : {}) }
+      return isCallId(m.callId) && END_REASONS.includes(m.reason as EndReason) && (m.detail === undefined || isPhrase(m.detail))
+        ? { to, type: m.type, callId: m.callId, reason: m.reason as EndReason, ...phraseOf(m.detail) }
         : null;
     default:
       return null;

@@ -1,3 +1,5 @@
+import type { Phrase } from './i18n';
+
 /** Where Birdcall's service is, in the parts PeerJS's Peer options want. */
 export interface SignalServer {
   host: string;
@@ -13,11 +15,11 @@ export const LOCAL_SIGNAL_URL = 'http://127.0.0.1:9000/';
 export function defaultSignalUrl(fromEnv: string | undefined): string {
   if (!fromEnv) return LOCAL_SIGNAL_URL;
   const parsed = parseSignalUrl(fromEnv);
-  if (!parsed.ok) throw new Error(`BIRDCALL_SIGNAL_URL: ${parsed.error}`);
+  if (!parsed.ok) throw new Error(`BIRDCALL_SIGNAL_URL "${fromEnv}" is not an http(s) URL without query, fragment or credentials`);
   return fromEnv;
 }
 
-export type SignalUrlResult = { ok: true; server: SignalServer } | { ok: false; error: string };
+export type SignalUrlResult = { ok: true; server: SignalServer } | { ok: false; error: Phrase };
 
 /** Parses "http(s)://host[:port][/path/]" into PeerJS options, with a reason when it cannot. */
 export function parseSignalUrl(text: string): SignalUrlResult {
@@ -25,13 +27,13 @@ export function parseSignalUrl(text: string): SignalUrlResult {
   try {
     url = new URL(text.trim());
   } catch {
-    return { ok: false, error: `"${text}" is not a URL (expected e.g. http://127.0.0.1:9000/)` };
+    return { ok: false, error: { key: 'urlNotUrl', args: [text] } };
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    return { ok: false, error: `"${text}" must start with http:// or https://` };
+    return { ok: false, error: { key: 'urlScheme', args: [text] } };
   }
   if (url.search || url.hash || url.username || url.password) {
-    return { ok: false, error: `"${text}" must not carry a query, fragment or credentials` };
+    return { ok: false, error: { key: 'urlExtras', args: [text] } };
   }
   const secure = url.protocol === 'https:';
   const port = url.port ? Number(url.port) : secure ? 443 : 80;

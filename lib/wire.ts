@@ -194,9 +194,12 @@ export const ClientMessageSchema = v.variant('type', [
     /** Open mode only: the handle x.com shows; with X sign-in configured it is ignored. */
     claim: v.optional(HandleSchema),
   }),
-  /** Starts X sign-in: the service answers sign-in-url; the flow ends at redirectUri. */
+  /**
+   * Starts X sign-in: the service answers sign-in-url; the flow ends at redirectUri, an address
+   * only the extension's own browser catches (Chromium's chromiumapp.org, Firefox's extensions.allizom.org).
+   */
   message('sign-in-start', {
-    redirectUri: v.pipe(v.string(), v.regex(/^https:\/\/[a-p]{32}\.chromiumapp\.org\/[A-Za-z0-9_\-/]{0,64}$/)),
+    redirectUri: v.pipe(v.string(), v.regex(/^https:\/\/([a-p]{32}\.chromiumapp\.org|[0-9a-f]{40}\.extensions\.allizom\.org)\/[A-Za-z0-9_\-/]{0,64}$/)),
   }),
   /** What came back to redirectUri: the ticket and its one-time result. */
   message('sign-in-finish', { ticket: Base64UrlSchema(64), result: Base64UrlSchema(64) }),

@@ -229,7 +229,7 @@ export interface TurnIceServer {
  */
 export async function openBaselines(caller: Person, callee: Person, server: BaselineServer, peerServerUrl: string, turn?: TurnIceServer): Promise<Baselines> {
   const parsed = parseSignalUrl(peerServerUrl);
-  if (!parsed.ok) throw new Error(parsed.error);
+  if (!parsed.ok) throw new Error(`the baselines' PeerServer URL is not an http(s) URL: ${peerServerUrl}`);
   if (parsed.server.host !== '127.0.0.1') throw new Error(`the baselines' PeerServer must be on loopback, not ${peerServerUrl}`);
   for (const url of turn?.urls ?? [])
     if (!/^turn:127\.0\.0\.1:\d+\?transport=(udp|tcp)$/.test(url)) throw new Error(`the baselines' TURN server must be on loopback, not ${url}`);

@@ -1,11 +1,12 @@
 /** The call window: who, how the call stands, the streams and the buttons for the current phase. */
 import { useLayoutEffect, useRef } from 'preact/hooks';
 import type { CallState } from '@/lib/call-state';
+import { t } from '@/lib/i18n';
 import type { CallMedia } from '@/lib/media-bridge';
 import type { Handle } from '@/lib/handle';
 import { Icon, type IconName } from '../icons';
 import { useViewModel } from '../view-model';
-import { CALL_WORDS, endedExplanation, hangUpQuestion, phaseText } from '../words';
+import { endedExplanation, hangUpQuestion, phaseText } from '../words';
 import { createCallViewModel, type CallViewModel } from './call-view-model';
 import { StreamVideo } from './StreamVideo';
 
@@ -84,9 +85,9 @@ function CallStatus({ state, clock }: { state: CallState; clock: string | null }
         <h1 class="peer">
           @{call.peer}
           {!call.verified && (
-            <span class="badge unverified" title={CALL_WORDS.unverifiedTitle}>
+            <span class="badge unverified" title={t('unverifiedTitle')}>
               {' '}
-              {CALL_WORDS.unverified}
+              {t('unverified')}
             </span>
           )}
         </h1>
@@ -114,11 +115,11 @@ function CallControls({ state, vm }: { state: CallState; vm: CallViewModel }) {
     case 'incoming':
       return (
         <div class="controls" key="incoming">
-          <RoundButton key="decline" testId="birdcall-decline" label={CALL_WORDS.decline} icon="hang-up" tone="danger" onClick={vm.decline} />
+          <RoundButton key="decline" testId="birdcall-decline" label={t('decline')} icon="hang-up" tone="danger" onClick={vm.decline} />
           <RoundButton
             key="accept"
             testId="birdcall-accept"
-            label={CALL_WORDS.accept}
+            label={t('accept')}
             icon={state.call.kind === 'video' ? 'video' : 'phone'}
             tone="accept"
             onClick={vm.accept}
@@ -136,7 +137,7 @@ function CallControls({ state, vm }: { state: CallState; vm: CallViewModel }) {
           <RoundButton
             key="mute"
             testId="birdcall-mute"
-            label={CALL_WORDS.mute}
+            label={t('mute')}
             icon={muted ? 'mic-off' : 'mic'}
             pressed={muted}
             onClick={vm.toggleMute}
@@ -146,13 +147,13 @@ function CallControls({ state, vm }: { state: CallState; vm: CallViewModel }) {
             <RoundButton
               key="camera"
               testId="birdcall-camera"
-              label={CALL_WORDS.cameraOff}
+              label={t('cameraOff')}
               icon={cameraOff ? 'video-off' : 'video'}
               pressed={cameraOff}
               onClick={vm.toggleCamera}
             />
           )}
-          <RoundButton key="hangup" testId="birdcall-hangup" label={CALL_WORDS.hangUp} icon="hang-up" tone="danger" onClick={vm.hangUp} />
+          <RoundButton key="hangup" testId="birdcall-hangup" label={t('hangUp')} icon="hang-up" tone="danger" onClick={vm.hangUp} />
         </div>
       );
     }
@@ -162,11 +163,11 @@ function CallControls({ state, vm }: { state: CallState; vm: CallViewModel }) {
         <div class="controls" key="ended">
           {vm.canCallAgain.value && state.phase === 'ended' && (
             <button type="button" class="pill primary" key="again" data-testid="birdcall-call-again" onClick={vm.callAgain}>
-              {state.call.direction === 'incoming' ? CALL_WORDS.callBack : CALL_WORDS.callAgain}
+              {state.call.direction === 'incoming' ? t('callBack') : t('callAgain')}
             </button>
           )}
           <button type="button" class="pill" key="close" data-testid="birdcall-close" onClick={vm.close} {...{ [DEFAULT_FOCUS]: true }}>
-            {CALL_WORDS.close}
+            {t('close')}
           </button>
         </div>
       );
@@ -180,10 +181,10 @@ function HangUpQuestion({ peer, vm }: { peer: Handle; vm: CallViewModel }) {
       <p id="birdcall-hang-up-question">{hangUpQuestion(peer)}</p>
       <div class="confirm-buttons">
         <button type="button" class="pill" data-testid="birdcall-stay" onClick={vm.stayInCall} {...{ [DEFAULT_FOCUS]: true }}>
-          {CALL_WORDS.stayInCall}
+          {t('stayInCall')}
         </button>
         <button type="button" class="pill danger" data-testid="birdcall-confirm-hangup" onClick={vm.hangUp}>
-          {CALL_WORDS.hangUp}
+          {t('hangUp')}
         </button>
       </div>
     </div>

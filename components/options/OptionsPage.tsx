@@ -1,4 +1,5 @@
 /** Options: which Birdcall service rings the people you call and checks who they are. */
+import { t } from '@/lib/i18n';
 import { useViewModel } from '../view-model';
 import { signalStatusText } from '../words';
 import { createOptionsViewModel } from './options-view-model';
@@ -11,7 +12,7 @@ export function OptionsPage() {
   const error = vm.error.value;
   return (
     <main class="options">
-      <h1>Birdcall settings</h1>
+      <h1>{t('optionsTitle')}</h1>
       <form
         class="server"
         onSubmit={(event) => {
@@ -19,9 +20,9 @@ export function OptionsPage() {
           void vm.save();
         }}
       >
-        <label for="signal-url">Birdcall service</label>
+        <label for="signal-url">{t('serviceLabel')}</label>
         <p class="hint" id="signal-url-hint">
-          Birdcall rings people and checks who they are through this service; the call itself goes directly between you, once answered. Default: {vm.defaultUrl}
+          {t('serviceHint', vm.defaultUrl)}
         </p>
         <input
           id="signal-url"
@@ -40,11 +41,11 @@ export function OptionsPage() {
         )}
         <div class="actions">
           <button type="submit" class="pill primary" data-testid="birdcall-save" disabled={!vm.canSave.value}>
-            Save
+            {t('save')}
           </button>
           {!vm.usingDefault.value && (
             <button type="button" class="pill" data-testid="birdcall-use-default" onClick={() => void vm.useDefault()}>
-              Use default
+              {t('useDefault')}
             </button>
           )}
         </div>
@@ -63,11 +64,8 @@ export function OptionsPage() {
           onChange={(event) => void vm.setAlwaysRelay(event.currentTarget.checked)}
         />
         <span>
-          <strong>Always relay calls</strong>
-          <span class="hint">
-            {' '}
-            Your calls go through Birdcall's relay server, so the person you talk to never learns your IP address; calls may take a little longer to start.
-          </span>
+          <strong>{t('alwaysRelay')}</strong>
+          <span class="hint"> {t('alwaysRelayHint')}</span>
         </span>
       </label>
       {signal && (

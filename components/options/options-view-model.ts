@@ -1,5 +1,6 @@
 /** The options page's view model: Birdcall's service URL being edited, its validation, and saving it; "Always relay calls". */
 import { computed, signal, type ReadonlySignal } from '@preact/signals';
+import { say, t } from '@/lib/i18n';
 import { parseSignalUrl } from '@/lib/signal-config';
 import { alwaysRelay, signalStatus, signalUrlOverride } from '@/lib/store';
 import { sendToBackground } from '../background';
@@ -36,7 +37,7 @@ export function createOptionsViewModel(scope: Scope): OptionsViewModel {
   const error = computed(() => {
     if (text.value === undefined) return null;
     const parsed = parseSignalUrl(text.value);
-    return parsed.ok ? null : parsed.error;
+    return parsed.ok ? null : say(parsed.error);
   });
 
   /** Stores the choice, then has the background reconnect to it. */
@@ -44,7 +45,7 @@ export function createOptionsViewModel(scope: Scope): OptionsViewModel {
     await signalUrlOverride.setValue(url);
     draft.value = null;
     const reply = await sendToBackground({ to: 'background', type: 'signal-url-changed' });
-    notice.value = reply.ok ? 'Saved. Birdcall is reconnecting.' : `Saved, but Birdcall could not reconnect: ${reply.error}`;
+    notice.value = reply.ok ? t('savedReconnecting') : t('savedNotReconnected', reply.error);
   };
 
   return {

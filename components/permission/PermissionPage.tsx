@@ -1,4 +1,5 @@
 /** Why Birdcall needs the camera and microphone, and the one button that asks for them. */
+import { t } from '@/lib/i18n';
 import { useViewModel } from '../view-model';
 import { createPermissionViewModel } from './permission-view-model';
 
@@ -8,15 +9,15 @@ export function PermissionPage() {
   const canAsk = phase === 'prompt' || phase === 'denied' || phase === 'error';
   return (
     <main class="permission">
-      <h1>Camera and microphone</h1>
-      <p>Birdcall needs your camera and microphone so the people you call can see and hear you. Birdcall only uses them during a call.</p>
+      <h1>{t('permissionTitle')}</h1>
+      <p>{t('permissionWhy')}</p>
       {canAsk && (
         <button type="button" class="pill primary" data-testid="birdcall-allow-media" onClick={() => void vm.allow()}>
-          Allow camera and microphone
+          {t('permissionAllow')}
         </button>
       )}
       <p class="permission-state" data-testid="birdcall-permission-state" data-state={phase} role="status">
-        {phase === 'asking' ? 'Waiting for your answer in the browser prompt…' : vm.message.value}
+        {phase === 'asking' ? t('permissionAsking') : vm.message.value}
       </p>
     </main>
   );

@@ -1,5 +1,6 @@
 /** The permission page's view model: asks once for camera and microphone and says how it went. */
 import { signal, type ReadonlySignal } from '@preact/signals';
+import { t } from '@/lib/i18n';
 import { sendToBackground } from '../background';
 import { getUserMedia, permissionState } from '../browser-media';
 import type { Scope } from '../view-model';
@@ -30,7 +31,7 @@ export function createPermissionViewModel(scope: Scope): PermissionViewModel {
   void Promise.all([permissionState('camera'), permissionState('microphone')]).then(([camera, microphone]) => {
     // The button may have been pressed while we were reading.
     if (phase.peek() !== 'checking') return;
-    if (camera === 'granted' && microphone === 'granted') settle('granted', 'Camera and microphone are allowed. You can close this tab.');
+    if (camera === 'granted' && microphone === 'granted') settle('granted', t('permissionAlreadyAllowed'));
     else settle('prompt', null);
   });
 
@@ -43,17 +44,17 @@ export function createPermissionViewModel(scope: Scope): PermissionViewModel {
   const granted = async (words: string) => {
     settle('granted', words);
     const reply = await sendToBackground({ to: 'background', type: 'media-permission-granted' });
-    if (!reply.ok) settle('granted', `${words} (Birdcall did not hear it: ${reply.error})`);
+    if (!reply.ok) settle('granted', t('permissionNotHeard', words, reply.error));
   };
 
   const failed = (error: unknown) => {
     if (DENIED_ERRORS.includes(errorName(error))) {
-      return settle('denied', 'Camera and microphone are blocked for Birdcall. Allow them with the camera icon in the address bar, then try again.');
+      return settle('denied', t('permissionBlocked'));
     }
     if (errorName(error) === 'NotReadableError') {
-      return settle('error', 'The camera or microphone is in use by another app. Close it and try again.');
+      return settle('error', t('permissionInUse'));
     }
-    settle('error', `Could not start the camera or microphone: ${error instanceof Error ? error.message : String(error)}`);
+    settle('error', t('permissionFailed', error instanceof Error ? error.message : String(error)));
   };
 
   return {
@@ -63,16 +64,16 @@ export function createPermissionViewModel(scope: Scope): PermissionViewModel {
       settle('asking', null);
       try {
         await tryDevices({ audio: true, video: true });
-        return granted('Allowed. You can close this tab.');
+        return granted(t('permissionAllowed'));
       } catch (error) {
         if (errorName(error) !== 'NotFoundError') return failed(error);
       }
       // No camera, or no microphone: a microphone alone is enough for voice calls.
       try {
         await tryDevices({ audio: true });
-        return granted('Microphone allowed. No camera was found, so you can make voice calls only.');
+        return granted(t('permissionMicOnly'));
       } catch (error) {
-        if (errorName(error) === 'NotFoundError') return settle('error', 'No microphone was found. Connect one and try again.');
+        if (errorName(error) === 'NotFoundError') return settle('error', t('permissionNoMic'));
         return failed(error);
       }
     },

@@ -1,3 +1,4 @@
+import { t, type MessageKey } from '@/lib/i18n';
 import type { StoredLayoutIssue } from '@/lib/store';
 
 interface Props {
@@ -5,12 +6,13 @@ interface Props {
   onDismiss: () => void;
 }
 
-const WHERE: Record<StoredLayoutIssue['surface'], string> = {
-  profile: "X's profile page",
-  hovercard: "X's hover cards",
-  chat: "X's chat header",
-  postmenu: "X's post menu",
+const NOTICE: Record<StoredLayoutIssue['surface'], MessageKey> = {
+  profile: 'layoutProfile',
+  hovercard: 'layoutHovercard',
+  chat: 'layoutChat',
+  postmenu: 'layoutPostMenu',
 };
+const SHOWN_PATHS = 3;
 
 /**
  * Says so when the content script could not find where its buttons go (X changed its markup),
@@ -22,13 +24,14 @@ export function LayoutNotice({ issues, onDismiss }: Props) {
   const paths = [...new Set(issues.filter((issue) => issue.surface === latest.surface).map((issue) => issue.path))];
   return (
     <section class="layout-notice" data-testid="birdcall-layout-notice" data-surface={latest.surface} role="status">
-      <p>Birdcall could not find where to put its buttons on {WHERE[latest.surface]}; X may have changed its layout.</p>
+      <p>{t(NOTICE[latest.surface])}</p>
       <p class="layout-notice-detail">
-        Seen on {paths.slice(0, 3).join(', ')}
-        {paths.length > 3 ? ` and ${paths.length - 3} more` : ''}.
+        {paths.length > SHOWN_PATHS
+          ? t('layoutSeenOnMore', paths.slice(0, SHOWN_PATHS).join(', '), String(paths.length - SHOWN_PATHS))
+          : t('layoutSeenOn', paths.join(', '))}
       </p>
       <button type="button" class="pill" data-testid="birdcall-layout-dismiss" onClick={onDismiss}>
-        Dismiss
+        {t('dismiss')}
       </button>
     </section>
   );

@@ -1,5 +1,6 @@
 /** The toolbar popup: my status, a way back to a running call, and recent calls to call back. */
 import { useEffect } from 'preact/hooks';
+import { t } from '@/lib/i18n';
 import { useViewModel } from '../view-model';
 import { signalStatusText } from '../words';
 import { LayoutNotice } from './LayoutNotice';
@@ -13,7 +14,7 @@ export function Popup() {
       <OwnStatus vm={vm} />
       {vm.inCall.value && (
         <button type="button" class="return-to-call" data-testid="birdcall-return-to-call" onClick={vm.returnToCall}>
-          Return to call
+          {t('returnToCall')}
         </button>
       )}
       <LayoutNotice issues={vm.layoutIssues.value} onDismiss={vm.dismissLayoutNotice} />
@@ -40,12 +41,12 @@ function OwnStatus({ vm }: { vm: PopupViewModel }) {
         {identity ? (
           <h1 class="own-handle">
             @{identity.handle}{' '}
-            <span class={identity.verified ? 'badge verified' : 'badge unverified'}>{identity.verified ? 'verified by X' : 'unverified'}</span>
+            <span class={identity.verified ? 'badge verified' : 'badge unverified'}>{identity.verified ? t('verifiedByX') : t('unverified')}</span>
           </h1>
         ) : account?.signIn ? (
-          <p>Sign in with X so people can call you, and so they know it is you.</p>
+          <p>{t('signInPrompt')}</p>
         ) : (
-          <p>Open x.com while signed in so Birdcall learns your handle</p>
+          <p>{t('openXPrompt')}</p>
         )}
       </div>
       <p class="signal">
@@ -54,23 +55,21 @@ function OwnStatus({ vm }: { vm: PopupViewModel }) {
       </p>
       {!identity && account?.signIn && (
         <button type="button" class="pill" data-testid="birdcall-sign-in" onClick={vm.signIn}>
-          Sign in with X
+          {t('signInWithX')}
         </button>
       )}
       {!identity && !account?.signIn && (
         <button type="button" class="pill" onClick={vm.openX}>
-          Open x.com
+          {t('openX')}
         </button>
       )}
       {mismatch && identity && (
         <div class="notice" role="status">
-          <p data-testid="birdcall-identity-notice">
-            X shows you as @{mismatch}; Birdcall is signed in as @{identity.handle}
-          </p>
+          <p data-testid="birdcall-identity-notice">{t('identityMismatch', mismatch, identity.handle)}</p>
           {/* Renamed on X, or another X account: only X can say so, never the page. */}
           {account?.signIn && (
             <button type="button" class="pill" data-testid="birdcall-sign-in-again" onClick={vm.signIn}>
-              Sign in with X again
+              {t('signInAgain')}
             </button>
           )}
         </div>
@@ -93,10 +92,10 @@ function RecentCalls({ vm }: { vm: PopupViewModel }) {
   }, [loaded]);
   if (!calls) return null;
   return (
-    <section class="recent" aria-label="Recent calls">
-      <h2>Recent calls</h2>
+    <section class="recent" aria-labelledby="recent-calls">
+      <h2 id="recent-calls">{t('recentCalls')}</h2>
       {calls.length === 0 ? (
-        <p class="empty">No calls yet</p>
+        <p class="empty">{t('noCallsYet')}</p>
       ) : (
         <ul>
           {calls.map(({ record, isNew }) => (

@@ -1,4 +1,5 @@
 import type { CallRecord } from '@/lib/history';
+import { t } from '@/lib/i18n';
 import { formatClock, formatWhen } from '../format';
 import { Icon } from '../icons';
 import { outcomeText, recentCallName } from '../words';
@@ -30,19 +31,19 @@ export function RecentCallRow({ record, isNew, now, onCallBack }: Props) {
       data-verified={String(record.verified)}
       aria-label={recentCallName(record, isNew, now)}
     >
-      <span class="direction" aria-hidden="true" title={direction === 'incoming' ? 'Incoming' : 'Outgoing'}>
+      <span class="direction" aria-hidden="true" title={t(direction === 'incoming' ? 'incoming' : 'outgoing')}>
         <Icon name={direction} size={16} />
       </span>
       <span class="who" aria-hidden="true">
         <span class="handle">
           @{handle}
           {count > 1 && <span class="count"> ({count})</span>}
-          {!record.verified && <span class="badge unverified"> unverified</span>}
+          {!record.verified && <span class="badge unverified"> {t('unverified')}</span>}
           {isNew && <span class="new-dot" />}
         </span>
         <span class="details">
           <Icon name={kind === 'video' ? 'video' : 'phone'} size={14} />
-          {kind === 'video' ? 'Video' : 'Voice'} · <span class="result">{result}</span> ·{' '}
+          {t(kind === 'video' ? 'kindVideo' : 'kindVoice')} · <span class="result">{result}</span> ·{' '}
           <time dateTime={new Date(record.startedAt).toISOString()}>{formatWhen(record.startedAt, now)}</time>
         </span>
       </span>
@@ -50,8 +51,8 @@ export function RecentCallRow({ record, isNew, now, onCallBack }: Props) {
         type="button"
         class="call-back"
         data-testid="birdcall-call-back"
-        aria-label={`Call @${handle} back`}
-        title={`Call @${handle} back`}
+        aria-label={t('callHandleBack', handle)}
+        title={t('callHandleBack', handle)}
         onClick={() => onCallBack(record)}
       >
         <Icon name={kind === 'video' ? 'video' : 'phone'} />

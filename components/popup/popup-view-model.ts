@@ -2,6 +2,7 @@
 import { computed, signal, type ReadonlySignal } from '@preact/signals';
 import { browser } from 'wxt/browser';
 import { isActive } from '@/lib/call-state';
+import { t } from '@/lib/i18n';
 import type { Handle } from '@/lib/handle';
 import type { CallRecord } from '@/lib/history';
 import {
@@ -115,7 +116,7 @@ export function createPopupViewModel(scope: Scope): PopupViewModel {
       const focused = id == null ? Promise.reject() : browser.windows.update(id, { focused: true });
       focused.then(
         () => window.close(),
-        () => (error.value = 'The call window was closed.'),
+        () => (error.value = t('callWindowClosed')),
       );
     },
     openX() {

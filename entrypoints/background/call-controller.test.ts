@@ -137,7 +137,7 @@ describe('call controller', () => {
     });
 
     it('sign-in-failed stores the detail', async () => {
-      await controller.handle({ ...bg, type: 'sign-in-failed', detail: 'X sign-in was cancelled.' });
+      await controller.handle({ ...bg, type: 'sign-in-failed', detail: { key: 'signInCancelled' } });
       expect(await store.signInError.getValue()).toBe('X sign-in was cancelled.');
     });
 

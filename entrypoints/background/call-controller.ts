@@ -6,6 +6,7 @@
 import { isActive, transition, type CallEvent, type CallKind, type CallState } from '@/lib/call-state';
 import type { Handle } from '@/lib/handle';
 import { markAllSeen, recordOf, unseenMissed, withRecord } from '@/lib/history';
+import { say, t } from '@/lib/i18n';
 import type { BackgroundMessage, ServiceConfig } from '@/lib/messages';
 import { parseSignalUrl } from '@/lib/signal-config';
 import { newCallId } from '@/lib/wire';
@@ -75,7 +76,7 @@ export function createCallController(platform: Platform, now: () => number = Dat
     const url = (await store.signalUrlOverride.getValue()) ?? __BIRDCALL_SIGNAL_URL__;
     const parsed = parseSignalUrl(url);
     if (!parsed.ok) {
-      await store.signalStatus.setValue({ status: 'error', detail: parsed.error });
+      await store.signalStatus.setValue({ status: 'error', detail: say(parsed.error) });
       return null;
     }
     return { url, claim: await store.pageHandle.getValue() };
@@ -93,7 +94,7 @@ export function createCallController(platform: Platform, now: () => number = Dat
   /** Ends the call locally and tells the offscreen document, which tells the other side. */
   async function endLocally(command: 'hangup' | 'decline'): Promise<Reply> {
     const state = await store.callState.getValue();
-    if (!isActive(state)) return { ok: false, error: 'There is no call to end.' };
+    if (!isActive(state)) return { ok: false, error: t('noCallToEnd') };
     const callId = state.call.callId;
     const reason = state.phase === 'incoming' ? 'declined' : 'hung-up';
     await dispatch({ type: 'end', callId, reason, at: now() });
@@ -105,17 +106,17 @@ export function createCallController(platform: Platform, now: () => number = Dat
     const state = await store.callState.getValue();
     if (isActive(state)) {
       await openCallWindow();
-      return { ok: false, error: 'You are already in a call.' };
+      return { ok: false, error: t('alreadyInCall') };
     }
     const account = await store.account.getValue();
     const self = account?.identity?.handle;
     if (!self) {
       return {
         ok: false,
-        error: account?.signIn ? 'Sign in with X in the Birdcall popup before calling.' : 'Open x.com while signed in so Birdcall learns your handle.',
+        error: account?.signIn ? t('signInBeforeCalling') : t('openXPrompt'),
       };
     }
-    if (self === peer) return { ok: false, error: 'You cannot call yourself.' };
+    if (self === peer) return { ok: false, error: t('cannotCallYourself') };
     const callId = newCallId();
     // With X sign-in, the service only reaches handles that X vouched for; the callee's certificate confirms it on accept.
     await dispatch({ type: 'dial', callId, peer, kind, verified: account.signIn, at: now() });
@@ -123,7 +124,7 @@ export function createCallController(platform: Platform, now: () => number = Dat
     const dialing = platform
       .sendToOffscreen({ to: 'offscreen', type: 'dial', callId, peer, kind, alwaysRelay: await store.alwaysRelay.getValue() })
       .catch(async (error: unknown) => {
-        await dispatch({ type: 'end', callId, reason: 'failed', at: now(), detail: String(error) });
+        await dispatch({ type: 'end', callId, reason: 'failed', at: now(), detail: t('technicalError', String(error)) });
       });
     await Promise.all([dialing, openCallWindow()]);
     return { ok: true };
@@ -139,7 +140,7 @@ export function createCallController(platform: Platform, now: () => number = Dat
 
   async function accept(): Promise<Reply> {
     const state = await store.callState.getValue();
-    if (state.phase !== 'incoming') return { ok: false, error: 'There is no incoming call to accept.' };
+    if (state.phase !== 'incoming') return { ok: false, error: t('noIncomingCall') };
     const callId = state.call.callId;
     await dispatch({ type: 'accept', callId });
     const alwaysRelay = await store.alwaysRelay.getValue();
@@ -149,7 +150,7 @@ export function createCallController(platform: Platform, now: () => number = Dat
 
   async function setMedia(change: { muted: boolean } | { cameraOff: boolean }): Promise<Reply> {
     const state = await store.callState.getValue();
-    if (!isActive(state)) return { ok: false, error: 'There is no call.' };
+    if (!isActive(state)) return { ok: false, error: t('noCall') };
     const callId = state.call.callId;
     if ('muted' in change) {
       await dispatch({ type: 'set-muted', callId, muted: change.muted });
@@ -182,12 +183,12 @@ export function createCallController(platform: Platform, now: () => number = Dat
         // Not serialized with other updates: the flow waits on X, calls must not wait with it.
         void platform.launchSignIn(message.url).then(
           (redirectedTo) => platform.sendToOffscreen({ to: 'offscreen', type: 'sign-in-finish', redirectedTo }),
-          (error: unknown) => store.signInError.setValue(`X sign-in did not finish: ${error instanceof Error ? error.message : String(error)}`),
+          (error: unknown) => store.signInError.setValue(t('signInNotFinishedBecause', error instanceof Error ? error.message : String(error))),
         );
         return { ok: true };
       }
       case 'sign-in-failed':
-        await store.signInError.setValue(message.detail);
+        await store.signInError.setValue(say(message.detail));
         return { ok: true };
       case 'signal-url-changed':
         await configureOffscreen();
@@ -227,7 +228,7 @@ export function createCallController(platform: Platform, now: () => number = Dat
         await platform.openPermissionPage();
         return { ok: true };
       case 'signal-status':
-        await store.signalStatus.setValue({ status: message.status, ...(message.detail ? { detail: message.detail } : {}) });
+        await store.signalStatus.setValue({ status: message.status, ...(message.detail ? { detail: say(message.detail) } : {}) });
         return { ok: true };
       case 'incoming': {
         const { callId, from, kind, verified } = message;
@@ -248,7 +249,7 @@ export function createCallController(platform: Platform, now: () => number = Dat
         await dispatch({ type: 'media-interrupted', callId: message.callId });
         return { ok: true };
       case 'ended':
-        await dispatch({ type: 'end', callId: message.callId, reason: message.reason, at: now(), ...(message.detail ? { detail: message.detail } : {}) });
+        await dispatch({ type: 'end', callId: message.callId, reason: message.reason, at: now(), ...(message.detail ? { detail: say(message.detail) } : {}) });
         return { ok: true };
     }
   }
@@ -291,7 +292,7 @@ export function createCallController(platform: Platform, now: () => number = Dat
         // A call the offscreen document no longer holds (it crashed or was closed) cannot go on.
         const state = await store.callState.getValue();
         if (isActive(state) && !(await platform.offscreenExists())) {
-          await dispatch({ type: 'end', callId: state.call.callId, reason: 'failed', at: now(), detail: 'The call engine stopped unexpectedly.' });
+          await dispatch({ type: 'end', callId: state.call.callId, reason: 'failed', at: now(), detail: t('callEngineStopped') });
         }
         await configureOffscreen();
         await platform.setMissedBadge(unseenMissed(await store.callHistory.getValue()));

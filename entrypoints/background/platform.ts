@@ -4,6 +4,7 @@
  */
 import { browser } from 'wxt/browser';
 import type { CallInfo } from '@/lib/call-state';
+import { t } from '@/lib/i18n';
 import { isHandle, type Handle } from '@/lib/handle';
 import type { CallRecord } from '@/lib/history';
 import { isOffscreenAck, type OffscreenCommand } from '@/lib/messages';
@@ -33,10 +34,10 @@ export interface Platform {
 
 /** The notification's words; "unverified" whenever X did not vouch for the caller's handle. */
 export function incomingNotificationText({ peer, kind, verified }: Pick<CallInfo, 'peer' | 'kind' | 'verified'>) {
-  return {
-    title: `@${peer}${verified ? '' : ' (unverified)'} is calling (${kind})`,
-    message: `${kind === 'video' ? 'Birdcall video call' : 'Birdcall voice call'}${verified ? '' : ' · unverified: nobody checked this handle with X'}`,
-  };
+  const video = kind === 'video';
+  const title = verified ? (video ? 'incomingVideoTitle' : 'incomingVoiceTitle') : video ? 'incomingVideoTitleUnverified' : 'incomingVoiceTitleUnverified';
+  const message = t(video ? 'incomingVideoMessage' : 'incomingVoiceMessage');
+  return { title: t(title, peer), message: verified ? message : t('unverifiedNote', message) };
 }
 
 /** What a notification is about, told by its id: a ringing call, or someone whose calls were missed. */
@@ -90,7 +91,7 @@ export const chromePlatform: Platform = {
       type: 'basic',
       iconUrl: browser.runtime.getURL('/icon/128.png'),
       ...incomingNotificationText(call),
-      buttons: [{ title: 'Accept' }, { title: 'Decline' }],
+      buttons: [{ title: t('accept') }, { title: t('decline') }],
       requireInteraction: true,
       priority: 2,
     });

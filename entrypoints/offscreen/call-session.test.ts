@@ -201,7 +201,7 @@ describe('outgoing CallSession', () => {
   it('ends as failed at once when the service cannot be reached', async () => {
     const t = setup({ online: false });
     const session = dial(t);
-    expect(t.reports).toEqual([{ type: 'ended', callId, reason: 'failed', detail: "Birdcall's service cannot be reached." }]);
+    expect(t.reports).toEqual([{ type: 'ended', callId, reason: 'failed', detail: { key: 'serviceUnreachable' } }]);
     expect(session.isEnded).toBe(true);
     expect(t.host.disposed).toHaveBeenCalledWith(session);
     await vi.advanceTimersByTimeAsync(RING_TIMEOUT_MS);
@@ -266,7 +266,7 @@ describe('outgoing CallSession', () => {
     await vi.advanceTimersByTimeAsync(19_999);
     expect(t.ended()).toEqual([]);
     await vi.advanceTimersByTimeAsync(1);
-    expect(t.reports.at(-1)).toEqual({ type: 'ended', callId, reason: 'failed', detail: 'The call could not connect.' });
+    expect(t.reports.at(-1)).toEqual({ type: 'ended', callId, reason: 'failed', detail: { key: 'couldNotConnect' } });
     expect(t.sent.at(-1)).toEqual({ v: 1, type: 'hangup', callId });
     expect(t.calls[0]!.closed).toBe(true);
   });
@@ -326,7 +326,7 @@ describe('outgoing CallSession', () => {
     b.connect(BOB_PEER, true);
     await settle();
     early.calls[0]!.close();
-    expect(early.reports.at(-1)).toEqual({ type: 'ended', callId, reason: 'failed', detail: 'The connection was lost.' });
+    expect(early.reports.at(-1)).toEqual({ type: 'ended', callId, reason: 'failed', detail: { key: 'connectionLost' } });
   });
 
   it('a lost network path: reconnecting, the caller restarts ICE through the service, and connected again', async () => {
@@ -384,7 +384,7 @@ describe('outgoing CallSession', () => {
     expect(pc.restarts).toBe(3);
     expect(t.ended()).toEqual([]);
     await vi.advanceTimersByTimeAsync(20_000);
-    expect(t.reports.at(-1)).toEqual({ type: 'ended', callId, reason: 'failed', detail: 'The network path between you was lost.' });
+    expect(t.reports.at(-1)).toEqual({ type: 'ended', callId, reason: 'failed', detail: { key: 'networkPathLost' } });
     expect(t.sent.at(-1)).toEqual({ v: 1, type: 'hangup', callId });
     const restarts = pc.restarts;
     await vi.advanceTimersByTimeAsync(20_000);
@@ -405,7 +405,7 @@ describe('outgoing CallSession', () => {
     dial(t);
     await settle();
     expect(t.types()).toEqual(['permission-needed', 'ended']);
-    expect(t.reports[1]).toMatchObject({ reason: 'failed', detail: expect.stringMatching(/camera or microphone/) });
+    expect(t.reports[1]).toMatchObject({ reason: 'failed', detail: { key: 'mediaNotAllowed' } });
     expect(t.sent.at(-1)).toEqual({ v: 1, type: 'cancel', callId });
   });
 
@@ -603,7 +603,7 @@ describe('incoming CallSession', () => {
     const session = ring(t);
     t.state.online = false;
     session.accept();
-    expect(t.reports.at(-1)).toEqual({ type: 'ended', callId, reason: 'failed', detail: "Birdcall's service cannot be reached." });
+    expect(t.reports.at(-1)).toEqual({ type: 'ended', callId, reason: 'failed', detail: { key: 'serviceUnreachable' } });
     expect(t.devices.open).not.toHaveBeenCalled();
   });
 

@@ -13,6 +13,7 @@
 import type { MediaConnection } from 'peerjs';
 import type { CallKind, EndReason } from '@/lib/call-state';
 import type { Handle } from '@/lib/handle';
+import type { Phrase } from '@/lib/i18n';
 import type { CallMedia } from '@/lib/media-bridge';
 import { describeMediaError, type MediaDevices } from '@/lib/media-devices';
 import type { OffscreenEvent } from '@/lib/messages';
@@ -75,7 +76,7 @@ export class CallSession {
   static dial(host: SessionHost, callId: string, remote: Handle, kind: CallKind): CallSession {
     const session = new CallSession(host, callId, remote, 'outgoing', kind);
     if (!host.send({ v: 1, type: 'ring', callId, to: remote, kind })) {
-      session.end('failed', "Birdcall's service cannot be reached.");
+      session.end('failed', { key: 'serviceUnreachable' });
       return session;
     }
     session.openLocalMedia();
@@ -108,7 +109,7 @@ export class CallSession {
     this.accepted = true;
     this.silenceRingtone();
     if (!this.host.send({ v: 1, type: 'accept', callId: this.callId })) {
-      this.end('failed', "Birdcall's service cannot be reached.");
+      this.end('failed', { key: 'serviceUnreachable' });
       return;
     }
     this.expectMediaSoon();
@@ -185,7 +186,7 @@ export class CallSession {
     if (this.ended || !stream) return;
     const call = this.host.call(peerId, stream, this.callId);
     if (!call) {
-      this.fail("Birdcall's service cannot be reached.");
+      this.fail({ key: 'serviceUnreachable' });
       return;
     }
     this.useMedia(call);
@@ -193,7 +194,7 @@ export class CallSession {
 
   private useMedia(call: MediaConnection): void {
     this.media = call;
-    call.on('close', () => this.end(this.connected ? 'remote-hung-up' : 'failed', 'The connection was lost.'));
+    call.on('close', () => this.end(this.connected ? 'remote-hung-up' : 'failed', { key: 'connectionLost' }));
     call.on('error', (error) => console.warn('Birdcall: media connection error:', error));
     if (call.peerConnection) this.watchMedia(call.peerConnection);
   }
@@ -255,7 +256,7 @@ export class CallSession {
       if (state === 'connected') this.resumed();
       else if (state === 'disconnected' || state === 'failed') {
         if (this.connected) this.interrupted(state);
-        else if (state === 'failed') this.fail('The call could not connect.');
+        else if (state === 'failed') this.fail({ key: 'couldNotConnect' });
       }
     });
   }
@@ -275,7 +276,7 @@ export class CallSession {
       this.host.report({ type: 'media-interrupted', callId: this.callId });
       this.host.checkService();
       this.interruption = {
-        deadline: this.after(RECONNECT_DEADLINE_MS, () => this.fail('The network path between you was lost.')),
+        deadline: this.after(RECONNECT_DEADLINE_MS, () => this.fail({ key: 'networkPathLost' })),
         restarts: null,
       };
     }
@@ -329,7 +330,7 @@ export class CallSession {
   /** Once both said yes, media must flow within MEDIA_TIMEOUT_MS, or the call has failed. */
   private expectMediaSoon(): void {
     this.after(MEDIA_TIMEOUT_MS, () => {
-      if (!this.connected) this.fail('The call could not connect.');
+      if (!this.connected) this.fail({ key: 'couldNotConnect' });
     });
   }
 
@@ -341,13 +342,13 @@ export class CallSession {
     this.host.report({ type: 'media-connected', callId: this.callId });
   }
 
-  private fail(detail: string): void {
+  private fail(detail: Phrase): void {
     if (!this.ended) this.host.send({ v: 1, type: this.accepted ? 'hangup' : this.direction === 'outgoing' ? 'cancel' : 'decline', callId: this.callId });
     this.end('failed', detail);
   }
 
   /** Ends the call because of something that happened here or remotely, and tells the background. */
-  private end(reason: EndReason, detail?: string): void {
+  private end(reason: EndReason, detail?: Phrase): void {
     if (this.ended) return;
     this.host.report({ type: 'ended', callId: this.callId, reason, ...(reason === 'failed' && detail ? { detail } : {}) });
     this.dispose();

@@ -14,8 +14,6 @@ import { checkCertificate } from './certificates';
 import { ServiceLink, type Registration, type ServiceLinkListener } from './service-link';
 
 const REGISTERED_WAIT_MS = 5_000;
-const RELAY_MISSING = '"Always relay calls" is on, but Birdcall\'s service offers no relay (TURN) server.';
-
 let session: CallSession | null = null;
 let config: ServiceConfig | null = null;
 
@@ -63,7 +61,7 @@ const onServiceMessage: ServiceLinkListener['message'] = (message, registration)
         if (!check.ok) {
           console.warn('Birdcall: refused the other side of the call:', check.error);
           current.hangup();
-          report({ type: 'ended', callId: current.callId, reason: 'failed', detail: 'Could not check who answered.' });
+          report({ type: 'ended', callId: current.callId, reason: 'failed', detail: { key: 'couldNotCheckAnswerer' } });
           return;
         }
         current.connect(message.peerId, check.identity.verified);
@@ -80,7 +78,7 @@ const onServiceMessage: ServiceLinkListener['message'] = (message, registration)
       report({ type: 'sign-in-url', url: message.url });
       return;
     case 'refused':
-      if (message.reason === 'sign-in-failed') report({ type: 'sign-in-failed', detail: message.detail });
+      if (message.reason === 'sign-in-failed') report({ type: 'sign-in-failed', detail: { key: 'signInRefused', args: [message.detail] } });
       return;
   }
 };
@@ -122,17 +120,17 @@ function finishSignIn(redirectedTo: string): void {
   try {
     params = new URL(redirectedTo).searchParams;
   } catch {
-    report({ type: 'sign-in-failed', detail: 'Sign-in came back malformed.' });
+    report({ type: 'sign-in-failed', detail: { key: 'signInMalformed' } });
     return;
   }
   const ticket = params.get('ticket');
   const result = params.get('result');
   if (params.get('error') || !ticket || !result) {
-    report({ type: 'sign-in-failed', detail: params.get('error') === 'access_denied' ? 'X sign-in was cancelled.' : 'X sign-in did not finish.' });
+    report({ type: 'sign-in-failed', detail: { key: params.get('error') === 'access_denied' ? 'signInCancelled' : 'signInNotFinished' } });
     return;
   }
   if (!link.send({ v: 1, type: 'sign-in-finish', ticket, result })) {
-    report({ type: 'sign-in-failed', detail: "Birdcall's service cannot be reached." });
+    report({ type: 'sign-in-failed', detail: { key: 'serviceUnreachable' } });
   }
 }
 
@@ -144,7 +142,7 @@ async function run(command: OffscreenCommand): Promise<void> {
       return;
     case 'sign-in-start':
       if (!link.send({ v: 1, type: 'sign-in-start', redirectUri: command.redirectUri })) {
-        report({ type: 'sign-in-failed', detail: "Birdcall's service cannot be reached." });
+        report({ type: 'sign-in-failed', detail: { key: 'serviceUnreachable' } });
       }
       return;
     case 'sign-in-finish':
@@ -152,7 +150,7 @@ async function run(command: OffscreenCommand): Promise<void> {
       return;
     case 'dial': {
       if (activeSession()) {
-        report({ type: 'ended', callId: command.callId, reason: 'failed', detail: 'Another call is still going on.' });
+        report({ type: 'ended', callId: command.callId, reason: 'failed', detail: { key: 'anotherCallGoingOn' } });
         return;
       }
       const registration = await link.whenRegistered(REGISTERED_WAIT_MS);
@@ -161,13 +159,13 @@ async function run(command: OffscreenCommand): Promise<void> {
           type: 'ended',
           callId: command.callId,
           reason: 'failed',
-          detail: registration ? 'Sign in to Birdcall before calling.' : "Birdcall's service cannot be reached.",
+          detail: { key: registration ? 'signInToBirdcall' : 'serviceUnreachable' },
         });
         return;
       }
       link.useRelayOnly(command.alwaysRelay);
       if (link.relayMissing) {
-        report({ type: 'ended', callId: command.callId, reason: 'failed', detail: RELAY_MISSING });
+        report({ type: 'ended', callId: command.callId, reason: 'failed', detail: { key: 'relayMissing' } });
         return;
       }
       session = CallSession.dial(sessionHost, command.callId, command.peer, command.kind);
@@ -178,7 +176,7 @@ async function run(command: OffscreenCommand): Promise<void> {
       link.useRelayOnly(command.alwaysRelay);
       if (link.relayMissing) {
         session.decline();
-        report({ type: 'ended', callId: command.callId, reason: 'failed', detail: RELAY_MISSING });
+        report({ type: 'ended', callId: command.callId, reason: 'failed', detail: { key: 'relayMissing' } });
         return;
       }
       session.accept();

@@ -5,6 +5,7 @@
 import type Peer from 'peerjs';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Handle } from '@/lib/handle';
+import { say } from '@/lib/i18n';
 import type { ServiceConfig, SignalStatus } from '@/lib/messages';
 import type { SignalServer } from '@/lib/signal-config';
 import { helloPayload, type Identity, type ServerMessage } from '@/lib/wire';
@@ -109,7 +110,7 @@ function setup() {
   const messages: ServerMessage[] = [];
   const mediaCalls: unknown[] = [];
   const listener: ServiceLinkListener = {
-    status: (status, detail) => statuses.push([status, detail]),
+    status: (status, detail) => statuses.push([status, detail && say(detail)]),
     account: (identity, signIn) => accounts.push([identity, signIn]),
     message: (message) => messages.push(message),
     mediaCall: (call) => mediaCalls.push(call),

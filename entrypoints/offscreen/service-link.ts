@@ -5,6 +5,7 @@
  * connection is a new challenge, a new session id and a new token.
  */
 import Peer, { type MediaConnection, type PeerError } from 'peerjs';
+import type { Phrase } from '@/lib/i18n';
 import type { ServiceConfig, SignalStatus } from '@/lib/messages';
 import { controlSocketUrl, parseSignalUrl, type SignalServer } from '@/lib/signal-config';
 import { helloPayload, parseServerMessage, type ClientMessage, type Identity, type PublicJwk, type ServerMessage } from '@/lib/wire';
@@ -19,7 +20,7 @@ export interface Registration {
 }
 
 export interface ServiceLinkListener {
-  status(status: SignalStatus, detail?: string): void;
+  status(status: SignalStatus, detail?: Phrase): void;
   account(identity: Identity | null, signIn: boolean): void;
   /** Everything about calls and sign-in that the service says. */
   message(message: Exclude<ServerMessage, { type: 'challenge' | 'registered' | 'pong' | 'ice-servers' }>, registration: Registration): void;
@@ -133,7 +134,7 @@ export class ServiceLink {
     try {
       socket = this.seams.openSocket(controlSocketUrl(parsed.server));
     } catch (error) {
-      this.listener.status('error', `Birdcall's service: ${String(error)}`);
+      this.listener.status('error', { key: 'serviceError', args: [String(error)] });
       this.scheduleRetry();
       return;
     }
@@ -147,7 +148,7 @@ export class ServiceLink {
     socket.onclose = () => {
       if (socket !== this.socket) return;
       this.dropSession();
-      if (!this.handleTaken) this.listener.status('connecting', "Lost Birdcall's service; reconnecting.");
+      if (!this.handleTaken) this.listener.status('connecting', { key: 'serviceLostReconnecting' });
       this.scheduleRetry();
     };
   }
@@ -182,7 +183,7 @@ export class ServiceLink {
         if (message.reason === 'handle-taken') {
           // Shown until resolved: another device holds this handle on an open service.
           this.handleTaken = true;
-          this.listener.status('id-taken', message.detail);
+          this.listener.status('id-taken', { key: 'technicalError', args: [message.detail] });
           return;
         }
         if (message.reason !== 'sign-in-failed') console.warn('Birdcall: the service refused:', message.reason, message.detail);

@@ -7,24 +7,27 @@
  * stay the one source (they also localize the manifest's name and description), and labels are
  * ready synchronously.
  */
-import ar from '../../public/_locales/ar/messages.json';
-import en from '../../public/_locales/en/messages.json';
-import es from '../../public/_locales/es/messages.json';
-import ja from '../../public/_locales/ja/messages.json';
-import ptBR from '../../public/_locales/pt_BR/messages.json';
+// Named imports: the bundle keeps these two messages of each file, not the pages' hundred.
+import { callAudio as arAudio, callVideo as arVideo } from '../../public/_locales/ar/messages.json';
+import { callAudio as enAudio, callVideo as enVideo } from '../../public/_locales/en/messages.json';
+import { callAudio as esAudio, callVideo as esVideo } from '../../public/_locales/es/messages.json';
+import { callAudio as jaAudio, callVideo as jaVideo } from '../../public/_locales/ja/messages.json';
+import { callAudio as ptAudio, callVideo as ptVideo } from '../../public/_locales/pt_BR/messages.json';
 import type { Handle } from '../handle';
+import { formatMessage, type ChromeMessage } from '../i18n';
 
 export type LabelKey = 'callAudio' | 'callVideo';
-
-interface ChromeMessage {
-  message: string;
-  placeholders?: Record<string, { content: string }>;
-}
 
 type Catalog = Record<LabelKey, ChromeMessage>;
 
 /** Keyed by the primary subtag of X's `lang` (X says "pt" for its Brazilian Portuguese). */
-const CATALOGS: Record<string, Catalog> = { en, es, ja, pt: ptBR, ar };
+const CATALOGS: Record<string, Catalog> = {
+  en: { callAudio: enAudio, callVideo: enVideo },
+  es: { callAudio: esAudio, callVideo: esVideo },
+  ja: { callAudio: jaAudio, callVideo: jaVideo },
+  pt: { callAudio: ptAudio, callVideo: ptVideo },
+  ar: { callAudio: arAudio, callVideo: arVideo },
+};
 const RTL_LANGUAGES = new Set(['ar', 'fa', 'he', 'ur']);
 
 /** The catalog language for the page: `<html lang>`'s primary subtag when shipped, else English. */
@@ -39,12 +42,7 @@ export function isRtl(language: string): boolean {
 
 /** The label for `key` in `language`, with chrome.i18n's placeholder rules ($NAME$ -> content, $1 -> the handle). */
 export function label(language: string, key: LabelKey, handle: Handle): string {
-  const entry = (CATALOGS[language] ?? CATALOGS.en!)[key];
-  return entry.message.replace(/\$(\w+)\$|\$\$/g, (_match, name: string | undefined) => {
-    if (name === undefined) return '$';
-    const content = entry.placeholders?.[name.toLowerCase()]?.content ?? '';
-    return content.replace(/\$([1-9])/g, (_m, index: string) => (index === '1' ? handle : ''));
-  });
+  return formatMessage((CATALOGS[language] ?? CATALOGS.en!)[key], [handle]);
 }
 
 export const LANGUAGES = Object.keys(CATALOGS);
