@@ -7,18 +7,33 @@ const signalUrl = defaultSignalUrl(process.env.BIRDCALL_SIGNAL_URL);
 const DEBIAN_CHROMIUM = '/usr/lib/chromium/chromium';
 const chromium = process.env.CHROME_PATH ?? (existsSync(DEBIAN_CHROMIUM) ? DEBIAN_CHROMIUM : undefined);
 
+/**
+ * Firefox (`wxt build -b firefox --mv3`) has no offscreen documents (a pinned tab holds calls
+ * there), and its extension pages upgrade ws:// and http:// by default, which would cut Birdcall
+ * off from a service on http://127.0.0.1 or a LAN address as Chromium reaches it.
+ */
+const FIREFOX_MANIFEST = {
+  browser_specific_settings: {
+    gecko: { id: 'birdcall@birdcall', strict_min_version: '140.0', data_collection_permissions: { required: ['none'] } },
+  },
+  content_security_policy: { extension_pages: "script-src 'self'" },
+};
+
 export default defineConfig({
   modules: ['@wxt-dev/webextension-polyfill'],
   outDir: process.env.BIRDCALL_OUT_DIR ?? '.output',
-  manifest: {
+  manifest: ({ browser }) => ({
     // Localized from public/_locales (en, es, ja, pt_BR, ar); the content script bundles the same files.
     name: '__MSG_extName__',
     description: '__MSG_extDescription__',
     default_locale: 'en',
-    permissions: ['offscreen', 'notifications', 'storage', 'identity'],
+    permissions: [...(browser === 'firefox' ? [] : ['offscreen']), 'notifications', 'storage', 'identity'],
     host_permissions: ['https://x.com/*', 'https://twitter.com/*'],
     action: { default_title: 'Birdcall' },
-  },
+    ...(browser === 'firefox' ? FIREFOX_MANIFEST : {}),
+  }),
+  // Firefox's store wants the sources that build the add-on: the extension's own folders, not the service, tests or bench.
+  zip: { excludeSources: ['bench/**', 'docs/**', 'server/**', 'tests/**'] },
   // `npm run dev` opens this Chromium (CHROME_PATH, else Debian's) with Birdcall loaded, on x.com.
   webExt: {
     binaries: chromium ? { chrome: chromium } : {},
