@@ -1,6 +1,7 @@
 /**
  * Every browser media global Birdcall touches in the offscreen document, behind one small module
- * (tests and benchmarks can replace it): camera and microphone, and the audio output for tones.
+ * (tests and benchmarks can replace it): camera and microphone, the audio output for tones, and
+ * RTCPeerConnection.
  */
 import type { CallKind } from './call-state';
 import type { Phrase } from './i18n';
@@ -9,6 +10,8 @@ export interface MediaDevices {
   /** Camera and/or microphone for a call; rejects with a DOMException (NotAllowedError, NotFoundError...). */
   open(kind: CallKind): Promise<MediaStream>;
   createAudioContext(): AudioContext;
+  /** A connection Birdcall makes itself (the relay pre-connection); PeerJS makes its own. */
+  createPeerConnection(config: RTCConfiguration): RTCPeerConnection;
 }
 
 export const browserMediaDevices: MediaDevices = {
@@ -18,6 +21,7 @@ export const browserMediaDevices: MediaDevices = {
       video: kind === 'video' ? { width: { ideal: 1280 }, height: { ideal: 720 } } : false,
     }),
   createAudioContext: () => new AudioContext(),
+  createPeerConnection: (config) => new RTCPeerConnection(config),
 };
 
 /** Says what went wrong with camera/microphone in words a person can act on. */

@@ -66,8 +66,50 @@ function mediaSteps(offerer: Mark[], answerer: Mark[], after: number) {
   return { offerOut, offerIn, answerOut, answerIn, offererConnected, answererConnected };
 }
 
+/** Whether a run's call went on the relay pre-connection made while it rang (else on a PeerJS media call). */
+export function onPreparedConnection(run: BirdcallRun): boolean {
+  return Number.isFinite(first(run.marks.callee.offscreen, 'sender:replaceTrack:video', run.acceptAt));
+}
+
 /**
- * accept -> frames for Birdcall: the callee's offscreen document sends `accept` on its control
+ * accept -> frames for Birdcall on the relay pre-connection: while it rang the callee offered a
+ * relay-only connection and the caller answered (through the service, media-signal), so ICE and
+ * DTLS through coturn are done before Accept. At Accept the callee gives its senders the preview
+ * camera's tracks; the caller does once the service's `connect` is in (and the callee's certificate
+ * checked). Then frames.
+ */
+export function preparedAcceptSteps(runs: BirdcallRun[]): Step[] {
+  const m = (r: BirdcallRun) => {
+    const callee = r.marks.callee.offscreen;
+    const caller = r.marks.caller.offscreen;
+    const after = r.acceptAt;
+    return {
+      acceptOut: first(callee, 'ctl:out:accept', after),
+      connectIn: first(caller, 'ctl:in:connect', after),
+      calleeSends: first(callee, 'sender:replaceTrack:video', after),
+      callerSends: first(caller, 'sender:replaceTrack:video', after),
+      incomingIn: first(callee, 'ctl:in:incoming', r.clickAt),
+      offerOut: first(callee, 'ctl:out:media-signal', r.clickAt),
+      preparedCallee: first(callee, 'media:connected', r.clickAt),
+      preparedCaller: first(caller, 'media:connected', r.clickAt),
+    };
+  };
+  return steps(runs, [
+    ['accept -> accept sent on the control socket (state write + hop)', (r) => m(r).acceptOut - r.acceptAt],
+    ['accept -> callee sends on the pre-connection', (r) => m(r).calleeSends - r.acceptAt],
+    ['accept sent -> caller has connect (service)', (r) => m(r).connectIn - m(r).acceptOut],
+    ['caller connect -> caller sends on the pre-connection (certificate check)', (r) => m(r).callerSends - m(r).connectIn],
+    ['caller sends -> first frame at callee', (r) => r.calleeFrameAt - m(r).callerSends],
+    ['callee sends -> first frame at caller', (r) => r.callerFrameAt - m(r).calleeSends],
+    ['(before accept) callee has incoming -> pre-connection offer sent', (r) => m(r).offerOut - m(r).incomingIn],
+    ['(before accept) offer sent -> pre-connection connected, callee / caller', (r) => Math.max(m(r).preparedCallee, m(r).preparedCaller) - m(r).offerOut],
+    ['(before accept) pre-connection connected -> accept', (r) => r.acceptAt - Math.max(m(r).preparedCallee, m(r).preparedCaller)],
+  ]);
+}
+
+/**
+ * accept -> frames for Birdcall on a PeerJS media call (no relay pre-connection, or it was not
+ * connected in time): the callee's offscreen document sends `accept` on its control
  * socket (its camera is open since the ring: a preview, nothing sent); the service sends `connect`
  * (the other's session peer id) to both; the caller checks the certificate and places the PeerJS
  * call (its camera is open since the dial); the callee answers that call once its own `connect` is

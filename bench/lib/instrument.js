@@ -116,6 +116,12 @@ globalThis.benchInstrumentDocument = function benchInstrumentDocument() {
   wrapHandlerSetter('ontrack', function (pc, event) {
     mark((kinds.get(pc) || 'media') + ':track:' + event.track.kind);
   });
+  // The relay pre-connection carries nothing until Accept, when Birdcall gives its senders the tracks.
+  var replaceTrack = RTCRtpSender.prototype.replaceTrack;
+  RTCRtpSender.prototype.replaceTrack = function (track) {
+    mark('sender:replaceTrack:' + (track ? track.kind : 'none'));
+    return replaceTrack.apply(this, arguments);
+  };
 
   // WebSockets: Birdcall's control socket to its service (ring, incoming, accept, connect...;
   // marked "ctl:<out|in>:<type>") and PeerJS's socket to the relay (OFFER/ANSWER, marked

@@ -23,11 +23,33 @@ class FakePeerConnection extends EventTarget {
   /** PeerJS's handlers, which Birdcall replaces once media flows. */
   oniceconnectionstatechange: (() => void) | null = () => {};
   onicecandidate: ((event: { candidate: { toJSON(): RTCIceCandidateInit } | null }) => void) | null = () => {};
+  /** A relay pre-connection's (one Birdcall makes itself): its configuration and transceivers. */
+  configurations: RTCConfiguration[] = [];
+  transceivers: FakeTransceiver[] = [];
+  constructor(readonly config?: RTCConfiguration) {
+    super();
+  }
   restartIce() {
     this.restarts++;
   }
   async createOffer(options?: RTCOfferOptions) {
-    return { type: 'offer' as const, sdp: `v=0 offer${options?.iceRestart ? ' ice-restart' : ''}` };
+    const media = this.transceivers.map((t) => ` m=${t.receiver.track.kind}`).join('');
+    return { type: 'offer' as const, sdp: `v=0 offer${media}${options?.iceRestart ? ' ice-restart' : ''}` };
+  }
+  addTransceiver(kind: string, init: RTCRtpTransceiverInit) {
+    this.transceivers.push(new FakeTransceiver(kind, init.direction ?? 'sendrecv'));
+  }
+  getTransceivers() {
+    return this.transceivers;
+  }
+  getReceivers() {
+    return this.transceivers.map((t) => t.receiver);
+  }
+  setConfiguration(config: RTCConfiguration) {
+    this.configurations.push(config);
+  }
+  close() {
+    this.connectionState = 'closed';
   }
   async createAnswer() {
     return { type: 'answer' as const, sdp: 'v=0 answer' };
@@ -38,6 +60,9 @@ class FakePeerConnection extends EventTarget {
   }
   async setRemoteDescription(description: RTCSessionDescriptionInit) {
     this.remoteDescriptions.push(description);
+    if (description.type === 'offer' && this.transceivers.length === 0) {
+      for (const [, kind] of description.sdp?.matchAll(/m=(\w+)/g) ?? []) this.transceivers.push(new FakeTransceiver(kind!, 'recvonly'));
+    }
     this.signalingState = description.type === 'offer' ? 'have-remote-offer' : 'stable';
   }
   async addIceCandidate(candidate: RTCIceCandidateInit) {
@@ -54,6 +79,29 @@ class FakePeerConnection extends EventTarget {
   changeState(state: RTCPeerConnectionState) {
     this.connectionState = state;
     this.dispatchEvent(new Event('connectionstatechange'));
+  }
+}
+
+/** A remote track that is muted until the other side sends on it. */
+class FakeTrack extends EventTarget {
+  muted = true;
+  constructor(readonly kind: string) {
+    super();
+  }
+  arrive() {
+    this.muted = false;
+    this.dispatchEvent(new Event('unmute'));
+  }
+}
+
+class FakeTransceiver {
+  readonly receiver: { track: FakeTrack };
+  readonly sender = { track: null as unknown, replaceTrack: vi.fn(async (track: unknown) => void (this.sender.track = track)) };
+  constructor(
+    kind: string,
+    public direction: string,
+  ) {
+    this.receiver = { track: new FakeTrack(kind) };
   }
 }
 
@@ -137,15 +185,25 @@ const bob = 'bob' as Handle;
 
 type AnyReport = Parameters<SessionHost['report']>[0];
 
-function setup({ online = true } = {}) {
+const TURN: RTCIceServer = { urls: ['turn:198.51.100.7:3478?transport=udp'], username: '1:dev', credential: 'c' };
+const RELAY_CONFIG: RTCConfiguration = { iceServers: [TURN], iceTransportPolicy: 'relay' };
+const CALL_CONFIG: RTCConfiguration = { iceServers: [TURN], iceTransportPolicy: 'all' };
+
+function setup({ online = true, relay = false } = {}) {
   const reports: AnyReport[] = [];
   const sent: ClientMessage[] = [];
   const local = fakeStream();
   const audio = fakeAudioContext();
   const calls: FakeMediaConnection[] = [];
+  const connections: FakePeerConnection[] = [];
   const devices: MediaDevices = {
     open: vi.fn(async () => local.stream),
     createAudioContext: vi.fn(() => audio as unknown as AudioContext),
+    createPeerConnection: vi.fn((config: RTCConfiguration) => {
+      const pc = new FakePeerConnection(config);
+      connections.push(pc);
+      return pc as unknown as RTCPeerConnection;
+    }),
   };
   const state = { online };
   const host = {
@@ -164,10 +222,12 @@ function setup({ online = true } = {}) {
       return call.asMediaConnection;
     }),
     checkService: vi.fn(),
+    callConfiguration: () => (relay ? CALL_CONFIG : { iceServers: [], iceTransportPolicy: 'all' }),
+    relayConfiguration: () => (relay ? RELAY_CONFIG : null),
   } satisfies SessionHost;
   const ended = () => reports.filter((r) => r.type === 'ended').map((r) => (r as { reason: string }).reason);
   const types = () => reports.map((r) => r.type);
-  return { host, reports, sent, local, audio, calls, devices, state, ended, types };
+  return { host, reports, sent, local, audio, calls, connections, devices, state, ended, types };
 }
 
 type Setup = ReturnType<typeof setup>;
@@ -675,5 +735,164 @@ describe('incoming CallSession', () => {
     call.close();
     expect(t.ended()).toEqual(['remote-hung-up']);
     expect(t.local.audio.stopped).toBe(true);
+  });
+});
+
+describe('the relay pre-connection while ringing', () => {
+  const relayLine = (raddr: string) => `candidate:7 1 udp 41885439 198.51.100.7 50007 typ relay raddr ${raddr} rport 61234 generation 0`;
+  const hostLine = 'candidate:1 1 udp 2122260223 192.0.2.10 54400 typ host generation 0';
+  const signals = (t: Setup) => t.sent.filter((m) => m.type === 'media-signal');
+  const fromCaller = (message: Partial<Extract<ClientMessage, { type: 'media-signal' }>>) => ({
+    v: 1 as const,
+    type: 'media-signal' as const,
+    callId,
+    ...message,
+  });
+
+  it('the ringing device offers a relay-only connection that sends nothing, and only relay candidates without its address', async () => {
+    const t = setup({ relay: true });
+    CallSession.ring(t.host, callId, bob, 'video', true);
+    await settle();
+    expect(t.connections).toHaveLength(1);
+    const pc = t.connections[0]!;
+    expect(pc.config).toEqual(RELAY_CONFIG);
+    expect(pc.transceivers.map((x) => [x.receiver.track.kind, x.direction, x.sender.track])).toEqual([
+      ['audio', 'sendrecv', null],
+      ['video', 'sendrecv', null],
+    ]);
+    pc.gather({ candidate: hostLine, sdpMid: '0', sdpMLineIndex: 0 });
+    pc.gather({ candidate: relayLine('203.0.113.9'), sdpMid: '0', sdpMLineIndex: 0 });
+    expect(signals(t)).toEqual([
+      { v: 1, type: 'media-signal', callId, description: { type: 'offer', sdp: 'v=0 offer m=audio m=video' } },
+      { v: 1, type: 'media-signal', callId, candidate: { candidate: relayLine('0.0.0.0').replace('rport 61234', 'rport 0'), sdpMid: '0', sdpMLineIndex: 0 } },
+    ]);
+    expect(JSON.stringify(t.sent)).not.toContain('203.0.113.9');
+    expect(JSON.stringify(t.sent)).not.toContain('192.0.2.10');
+  });
+
+  it('without TURN from the service nothing is prepared: no connection before Accept', async () => {
+    const t = setup();
+    CallSession.ring(t.host, callId, bob, 'video', true);
+    await settle();
+    expect(t.connections).toEqual([]);
+    expect(t.sent).toEqual([]);
+  });
+
+  it("the caller answers each ringing device's offer on its own relay-only connection, naming the device", async () => {
+    const t = setup({ relay: true });
+    const session = CallSession.dial(t.host, callId, bob, 'video');
+    await session.mediaSignal(fromCaller({ peer: CAROL_PEER, candidate: { candidate: relayLine('0.0.0.0') } }));
+    expect(t.connections).toEqual([]);
+    await session.mediaSignal(fromCaller({ peer: BOB_PEER, description: { type: 'offer', sdp: 'v=0 offer m=audio m=video' } }));
+    await session.mediaSignal(fromCaller({ peer: CAROL_PEER, description: { type: 'offer', sdp: 'v=0 offer m=audio' } }));
+    expect(t.connections.map((pc) => pc.config)).toEqual([RELAY_CONFIG, RELAY_CONFIG]);
+    expect(t.connections[0]!.transceivers.map((x) => x.direction)).toEqual(['sendrecv', 'sendrecv']);
+    expect(signals(t)).toEqual([
+      { v: 1, type: 'media-signal', callId, peer: BOB_PEER, description: { type: 'answer', sdp: 'v=0 answer' } },
+      { v: 1, type: 'media-signal', callId, peer: CAROL_PEER, description: { type: 'answer', sdp: 'v=0 answer' } },
+    ]);
+    t.connections[1]!.gather({ candidate: relayLine('0.0.0.0'), sdpMid: '0', sdpMLineIndex: 0 });
+    expect(signals(t).at(-1)).toMatchObject({ peer: CAROL_PEER, candidate: { candidate: expect.stringContaining('typ relay') } });
+    // No more than four ringing devices get one.
+    for (let i = 0; i < 5; i++) await session.mediaSignal(fromCaller({ peer: `bc${String(i).repeat(30)}`, description: { type: 'offer', sdp: 'v=0 offer' } }));
+    expect(t.connections).toHaveLength(4);
+  });
+
+  it('accepted on a connected pre-connection: the caller sends its camera on it, no PeerJS call; media flows, then it restarts ICE off the relay', async () => {
+    const t = setup({ relay: true });
+    const session = CallSession.dial(t.host, callId, bob, 'video');
+    await settle();
+    await session.mediaSignal(fromCaller({ peer: BOB_PEER, description: { type: 'offer', sdp: 'v=0 offer m=audio m=video' } }));
+    await session.mediaSignal(fromCaller({ peer: CAROL_PEER, description: { type: 'offer', sdp: 'v=0 offer m=audio m=video' } }));
+    const [pc, other] = t.connections as [FakePeerConnection, FakePeerConnection];
+    pc.changeState('connected');
+    session.connect(BOB_PEER, true);
+    await settle();
+    expect(t.host.call).not.toHaveBeenCalled();
+    expect(other.connectionState).toBe('closed');
+    expect(pc.configurations).toEqual([CALL_CONFIG]);
+    expect(pc.transceivers.map((x) => x.sender.track)).toEqual([t.local.audio, t.local.video]);
+    expect(t.types()).toEqual(['remote-accepted']);
+    pc.transceivers[1]!.receiver.track.arrive();
+    expect(t.types()).toEqual(['remote-accepted', 'media-connected']);
+    await settle();
+    expect(signals(t).at(-1)).toEqual({ v: 1, type: 'media-signal', callId, description: { type: 'offer', sdp: 'v=0 offer m=audio m=video ice-restart' } });
+    await session.mediaSignal(fromCaller({ description: { type: 'answer', sdp: 'v=0 answer' } }));
+    expect(pc.remoteDescriptions.at(-1)).toEqual({ type: 'answer', sdp: 'v=0 answer' });
+    session.hangup();
+    expect(pc.connectionState).toBe('closed');
+  });
+
+  it('a pre-connection still connecting at Accept gets 2 s, then the caller places the PeerJS call; a failed one is replaced at once', async () => {
+    const t = setup({ relay: true });
+    const session = CallSession.dial(t.host, callId, bob, 'video');
+    await settle();
+    await session.mediaSignal(fromCaller({ peer: BOB_PEER, description: { type: 'offer', sdp: 'v=0 offer m=audio m=video' } }));
+    const pc = t.connections[0]!;
+    pc.changeState('connecting');
+    session.connect(BOB_PEER, true);
+    await vi.advanceTimersByTimeAsync(1_900);
+    expect(t.host.call).not.toHaveBeenCalled();
+    await vi.advanceTimersByTimeAsync(200);
+    expect(pc.connectionState).toBe('closed');
+    expect(t.host.call).toHaveBeenCalledWith(BOB_PEER, t.local.stream, callId);
+
+    const u = setup({ relay: true });
+    const again = CallSession.dial(u.host, callId, bob, 'video');
+    await settle();
+    await again.mediaSignal(fromCaller({ peer: BOB_PEER, description: { type: 'offer', sdp: 'v=0 offer m=audio m=video' } }));
+    u.connections[0]!.changeState('failed');
+    again.connect(BOB_PEER, true);
+    await settle();
+    expect(u.host.call).toHaveBeenCalledWith(BOB_PEER, u.local.stream, callId);
+
+    // Failing after Accept, before media: the PeerJS call, not the end of the call.
+    const w = setup({ relay: true });
+    const third = CallSession.dial(w.host, callId, bob, 'video');
+    await settle();
+    await third.mediaSignal(fromCaller({ peer: BOB_PEER, description: { type: 'offer', sdp: 'v=0 offer m=audio m=video' } }));
+    w.connections[0]!.changeState('connecting');
+    third.connect(BOB_PEER, true);
+    await settle();
+    w.connections[0]!.changeState('failed');
+    await settle();
+    expect(w.host.call).toHaveBeenCalledWith(BOB_PEER, w.local.stream, callId);
+    expect(w.ended()).toEqual([]);
+  });
+
+  it("the callee sends on its pre-connection at Accept, answers the caller's restart, and a PeerJS call from the caller replaces it", async () => {
+    const t = setup({ relay: true });
+    const session = CallSession.ring(t.host, callId, bob, 'video', true);
+    await settle();
+    const pc = t.connections[0]!;
+    await session.mediaSignal(fromCaller({ description: { type: 'answer', sdp: 'v=0 answer' } }));
+    await session.mediaSignal(fromCaller({ candidate: { candidate: relayLine('0.0.0.0') } }));
+    expect(pc.remoteDescriptions).toEqual([{ type: 'answer', sdp: 'v=0 answer' }]);
+    expect(pc.candidates).toHaveLength(1);
+    expect(pc.transceivers.every((x) => x.sender.track === null)).toBe(true);
+    session.accept();
+    await settle();
+    expect(pc.transceivers.map((x) => x.sender.track)).toEqual([t.local.audio, t.local.video]);
+    expect(pc.configurations).toEqual([CALL_CONFIG]);
+    await session.mediaSignal(fromCaller({ description: { type: 'offer', sdp: 'v=0 offer ice-restart' } }));
+    expect(signals(t).at(-1)).toEqual({ v: 1, type: 'media-signal', callId, description: { type: 'answer', sdp: 'v=0 answer' } });
+
+    // The caller's side was not ready: it places the PeerJS call instead.
+    session.connect(BOB_PEER, true);
+    const call = incomingCall();
+    session.answer(call.asMediaConnection);
+    await settle();
+    expect(pc.connectionState).toBe('closed');
+    expect(call.answered).toEqual([t.local.stream]);
+    call.pc.receive('video');
+    expect(t.types()).toEqual(['incoming', 'media-connected']);
+  });
+
+  it('a ringing call that ends closes its pre-connection', async () => {
+    const t = setup({ relay: true });
+    const session = CallSession.ring(t.host, callId, bob, 'audio', true);
+    await settle();
+    session.decline();
+    expect(t.connections[0]!.connectionState).toBe('closed');
   });
 });

@@ -2,13 +2,17 @@
  * One call, from this browser's side: the ringing through Birdcall's service, then the PeerJS
  * MediaConnection, the local stream and every timer. `dispose` is the one place that releases it.
  *
- * Caller: ring (service) ... connect {callee's session peer id} -> PeerJS call() with camera/mic.
- * Callee: incoming (service) -> notification ... accept -> connect {caller's session peer id} ->
- * answer that peer's call, and only that one.
+ * Caller: ring (service) ... connect {callee's session peer id} -> send camera/mic on the relay
+ * pre-connection with that device when it is connected, else PeerJS call() to it.
+ * Callee: incoming (service) -> notification, and a relay pre-connection offered to the caller (when
+ * the service offers TURN) ... accept -> send on that pre-connection; a PeerJS call from the caller's
+ * session peer id (connect), and only that one, replaces it.
  *
- * Nothing peer to peer exists before Accept: no RTCPeerConnection on either side, so no address
- * of either side can reach the other (the service also relays PeerJS signaling only between the
- * two session ids of an accepted call).
+ * Before Accept, the only RTCPeerConnection is the relay-only pre-connection (PreparedConnection):
+ * it carries no media and no address of either side. Host and server-reflexive candidates are
+ * gathered only after Accept, when the caller restarts ICE with each side's own policy (direct, or
+ * relay-only with "Always relay calls"). The service relays PeerJS signaling only between the two
+ * session ids of an accepted call.
  */
 import type { MediaConnection } from 'peerjs';
 import type { CallKind, EndReason } from '@/lib/call-state';
@@ -18,6 +22,7 @@ import type { CallMedia } from '@/lib/media-bridge';
 import { describeMediaError, type MediaDevices } from '@/lib/media-devices';
 import type { OffscreenEvent } from '@/lib/messages';
 import type { ClientMessage, EndedReason, ServerMessage } from '@/lib/wire';
+import { PreparedConnection, type PreparedSignal } from './prepared-connection';
 import { startRingtone } from './ringtone';
 
 type Report = OffscreenEvent extends infer E ? (E extends { to: 'background' } ? Omit<E, 'to'> : never) : never;
@@ -33,6 +38,10 @@ export interface SessionHost {
   checkService(): void;
   /** Places the PeerJS media call to a session peer id (caller side). */
   call(peerId: string, stream: MediaStream, callId: string): MediaConnection | null;
+  /** What this call's connection is made with now: the service's ICE servers, relay-only when chosen. */
+  callConfiguration(): RTCConfiguration | null;
+  /** A relay pre-connection's: the service's TURN servers, relay-only; null when it offers none. */
+  relayConfiguration(): RTCConfiguration | null;
 }
 
 /** How long the caller rings before giving up; the service says "no answer" first, this is a backstop. */
@@ -43,6 +52,12 @@ export const RECONNECT_DEADLINE_MS = 30_000;
 /** The caller restarts ICE this long after the path went "disconnected" (it often comes back alone), and again every RESTART_EVERY_MS. */
 const RESTART_AFTER_MS = 1_500;
 const RESTART_EVERY_MS = 5_000;
+/** Relay pre-connections a caller answers at most (one per ringing device of the callee). */
+const MAX_PREPARED = 4;
+/** An accepted call waits this long for its pre-connection to finish connecting before it places a PeerJS call instead. */
+const PREPARED_WAIT_MS = 2_000;
+/** The callee's pre-connection, to the caller. */
+const TO_CALLER = 'caller';
 
 type MediaSignal = Extract<ServerMessage, { type: 'media-signal' }>;
 type MediaSignalCandidate = NonNullable<MediaSignal['candidate']>;
@@ -59,8 +74,12 @@ export class CallSession {
   private accepted = false;
   private connected = false;
   private ended = false;
-  /** The call's RTCPeerConnection once media flowed: from then on Birdcall, not PeerJS, looks after its ICE. */
+  /** The call's RTCPeerConnection once Birdcall, not PeerJS, looks after its ICE: once media flowed, or from Accept on an adopted pre-connection. */
   private pc: RTCPeerConnection | null = null;
+  /** Relay pre-connections while ringing: the caller's by ringing device's session peer id, the callee's under TO_CALLER. */
+  private readonly prepared = new Map<string, PreparedConnection>();
+  /** The pre-connection the call's media goes on, once accepted. */
+  private adopted: PreparedConnection | null = null;
   private interruption: { deadline: ReturnType<typeof setTimeout>; restarts: ReturnType<typeof setInterval> | null } | null = null;
   private readonly timers = new Set<ReturnType<typeof setTimeout>>();
   private stopRingtone: (() => void) | null = null;
@@ -94,6 +113,7 @@ export class CallSession {
     // After the report: creating an AudioContext can take 100 ms, the notification must not wait.
     session.stopRingtone = startRingtone(host.devices);
     if (kind === 'video') session.previewCamera();
+    session.prepareToCaller();
     session.after(RING_TIMEOUT_MS, () => {
       if (!session.accepted) session.end('no-answer');
     });
@@ -103,6 +123,7 @@ export class CallSession {
   get isEnded(): boolean {
     return this.ended;
   }
+
 
   accept(): void {
     if (this.direction !== 'incoming' || this.accepted || this.ended) return;
@@ -114,6 +135,8 @@ export class CallSession {
     }
     this.expectMediaSoon();
     this.openLocalMedia();
+    const prepared = this.prepared.get(TO_CALLER);
+    if (prepared?.usable) this.usePrepared(prepared);
   }
 
   decline(): void {
@@ -135,7 +158,14 @@ export class CallSession {
       this.accepted = true;
       this.host.report({ type: 'remote-accepted', callId: this.callId, verified });
       this.expectMediaSoon();
-      void this.placeMediaCall(peerId);
+      const prepared = this.prepared.get(peerId);
+      if (prepared?.usable) {
+        this.usePrepared(prepared);
+        if (!prepared.ready) this.after(PREPARED_WAIT_MS, () => this.adopted === prepared && !prepared.ready && this.preparedFailed());
+      } else {
+        this.closePrepared();
+        void this.placeMediaCall(peerId);
+      }
     } else if (this.earlyCall) {
       const call = this.earlyCall;
       this.earlyCall = null;
@@ -159,6 +189,8 @@ export class CallSession {
       call.close();
       return;
     }
+    // The caller's pre-connection was not ready: its PeerJS call replaces ours.
+    if (this.adopted) this.dropAdopted();
     this.useMedia(call);
     void this.local?.then((stream) => {
       if (!stream || this.ended) return;
@@ -197,6 +229,68 @@ export class CallSession {
     call.on('close', () => this.end(this.connected ? 'remote-hung-up' : 'failed', { key: 'connectionLost' }));
     call.on('error', (error) => console.warn('Birdcall: media connection error:', error));
     if (call.peerConnection) this.watchMedia(call.peerConnection);
+  }
+
+  /** Callee, while ringing: offers the caller a relay pre-connection, when the service offers TURN. */
+  private prepareToCaller(): void {
+    const config = this.host.relayConfiguration();
+    if (!config) return;
+    this.prepared.set(
+      TO_CALLER,
+      PreparedConnection.offer(this.host.devices.createPeerConnection(config), this.kind, (signal) => this.sendSignal(signal)),
+    );
+  }
+
+  /** Caller, while ringing: the pre-connection a ringing device offers (made on its first signal, an offer). */
+  private preparedFrom(peer: string, message: MediaSignal): PreparedConnection | null {
+    const known = this.prepared.get(peer);
+    if (known || message.description?.type !== 'offer' || this.prepared.size >= MAX_PREPARED) return known ?? null;
+    const config = this.host.relayConfiguration();
+    if (!config) return null;
+    const prepared = PreparedConnection.answering(this.host.devices.createPeerConnection(config), (signal) => this.sendSignal(signal, peer));
+    this.prepared.set(peer, prepared);
+    return prepared;
+  }
+
+  /**
+   * Accepted: the call's media goes on the pre-connection. From now on Birdcall looks after its ICE,
+   * with this side's own policy for the candidates gathered from here on (the caller's ICE restart
+   * once media flows moves the call off the relay unless "Always relay calls" keeps it there).
+   */
+  private usePrepared(prepared: PreparedConnection): void {
+    this.adopted = prepared;
+    this.closePrepared(prepared);
+    const config = this.host.callConfiguration();
+    if (config) prepared.pc.setConfiguration(config);
+    this.takeOver(prepared.pc);
+    this.watchMedia(prepared.pc, prepared.remoteTracks());
+    void this.local?.then((stream) => {
+      if (stream && !this.ended && this.adopted === prepared) return prepared.transmit(stream);
+    });
+  }
+
+  /** The pre-connection cannot carry the call: the caller places the PeerJS call; the callee answers it when it comes. */
+  private preparedFailed(): void {
+    this.dropAdopted();
+    if (this.direction === 'outgoing' && this.remotePeerId) void this.placeMediaCall(this.remotePeerId);
+  }
+
+  private dropAdopted(): void {
+    this.adopted?.close();
+    this.adopted = null;
+    this.pc = null;
+    this.remoteStream = null;
+    this.publish();
+  }
+
+  /** Closes the pre-connections, but the one kept. */
+  private closePrepared(kept?: PreparedConnection): void {
+    for (const prepared of this.prepared.values()) if (prepared !== kept) prepared.close();
+    this.prepared.clear();
+  }
+
+  private sendSignal(signal: PreparedSignal, peer?: string): void {
+    this.host.send({ v: 1, type: 'media-signal', callId: this.callId, ...(peer ? { peer } : {}), ...signal });
   }
 
   /**
@@ -239,23 +333,26 @@ export class CallSession {
     return stream;
   }
 
-  /** Remote tracks as they arrive; the call is connected when the first one carries media. */
-  private watchMedia(pc: RTCPeerConnection): void {
+  /** Remote tracks as they arrive (or already there); the call is connected when the first one carries media. */
+  private watchMedia(pc: RTCPeerConnection, existing: MediaStreamTrack[] = []): void {
     const tracks: MediaStreamTrack[] = [];
-    pc.addEventListener('track', ({ track }) => {
-      if (this.ended) return;
+    const add = (track: MediaStreamTrack) => {
+      if (this.ended || tracks.includes(track)) return;
       tracks.push(track);
       // A new stream object, so the call window re-attaches it with every track.
       this.remoteStream = new MediaStream(tracks);
       this.publish();
       if (track.muted) track.addEventListener('unmute', () => this.markConnected(), { once: true });
       else this.markConnected();
-    });
+    };
+    for (const track of existing) add(track);
+    pc.addEventListener('track', ({ track }) => add(track));
     pc.addEventListener('connectionstatechange', () => {
       const state = pc.connectionState;
       if (state === 'connected') this.resumed();
       else if (state === 'disconnected' || state === 'failed') {
         if (this.connected) this.interrupted(state);
+        else if (state === 'failed' && this.adopted?.pc === pc) this.preparedFailed();
         else if (state === 'failed') this.fail({ key: 'couldNotConnect' });
       }
     });
@@ -309,16 +406,22 @@ export class CallSession {
     this.host.send({ v: 1, type: 'media-signal', callId: this.callId, description: { type: description.type, sdp: description.sdp } });
   }
 
-  /** The other side's renegotiation, through the service. */
+  /** The other side's pre-connection signal or renegotiation, through the service. */
   async mediaSignal(message: MediaSignal): Promise<void> {
+    if (this.ended) return;
     const pc = this.pc;
-    if (!pc || this.ended) return;
+    if (!pc) {
+      const prepared =
+        this.direction === 'incoming' ? this.prepared.get(TO_CALLER) : !this.accepted && message.peer ? this.preparedFrom(message.peer, message) : null;
+      await prepared?.signal(message);
+      return;
+    }
     try {
       if (message.description?.type === 'offer' && this.direction === 'incoming') {
         await pc.setRemoteDescription(message.description);
         await pc.setLocalDescription(await pc.createAnswer());
         this.sendDescription(pc);
-      } else if (message.description?.type === 'answer' && this.direction === 'outgoing' && pc.signalingState === 'have-local-offer') {
+      } else if (message.description?.type === 'answer' && pc.signalingState === 'have-local-offer') {
         await pc.setRemoteDescription(message.description);
       }
       if (message.candidate) await pc.addIceCandidate(message.candidate);
@@ -338,8 +441,10 @@ export class CallSession {
     if (this.connected || this.ended) return;
     this.connected = true;
     const pc = this.media?.peerConnection;
-    if (pc) this.takeOver(pc);
+    if (pc && !this.pc) this.takeOver(pc);
     this.host.report({ type: 'media-connected', callId: this.callId });
+    // Media flows on the relay pre-connection: now look for the path each side's policy allows.
+    if (this.adopted && this.direction === 'outgoing') void this.restartIce().catch((error: unknown) => console.warn('Birdcall: ICE restart failed:', error));
   }
 
   private fail(detail: Phrase): void {
@@ -368,6 +473,8 @@ export class CallSession {
     this.publish();
     this.media?.close();
     this.earlyCall?.close();
+    this.adopted?.close();
+    this.closePrepared();
     this.host.disposed(this);
   }
 

@@ -45,6 +45,8 @@ const sessionHost: SessionHost = {
     const peer = link.current?.peer;
     return peer ? peer.call(peerId, stream, { metadata: { callId } }) : null;
   },
+  callConfiguration: () => link.callConfiguration,
+  relayConfiguration: () => link.relayConfiguration,
 };
 
 const activeSession = () => (session && !session.isEnded ? session : null);

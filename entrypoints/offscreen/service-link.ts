@@ -239,12 +239,20 @@ export class ServiceLink {
     return { iceServers, iceTransportPolicy: this.relayOnly ? 'relay' : 'all' };
   }
 
+  /** What a call's connection is made with now (rtcConfig); null while not registered. */
+  get callConfiguration(): RTCConfiguration | null {
+    return this.registration?.peer.options.config ?? null;
+  }
+
+  /** A relay pre-connection's: the service's TURN servers only, relay-only; null when it offers none. */
+  get relayConfiguration(): RTCConfiguration | null {
+    const relays = this.callConfiguration?.iceServers?.filter(isRelayServer) ?? [];
+    return relays.length > 0 ? { iceServers: relays, iceTransportPolicy: 'relay' } : null;
+  }
+
   /** Relay-only is chosen but the service offers no relay: such a call could never connect. */
   get relayMissing(): boolean {
-    const config = this.registration?.peer.options.config;
-    return (
-      config?.iceTransportPolicy === 'relay' && !config.iceServers?.some((server: RTCIceServer) => [server.urls].flat().some((url) => /^turns?:/.test(url)))
-    );
+    return this.callConfiguration?.iceTransportPolicy === 'relay' && this.relayConfiguration === null;
   }
 
   private opened(): void {
@@ -293,3 +301,5 @@ export class ServiceLink {
     socket?.close();
   }
 }
+
+const isRelayServer = (server: RTCIceServer) => [server.urls].flat().some((url) => /^turns?:/.test(url));
