@@ -269,6 +269,23 @@ describe('a lost control socket during an accepted call', () => {
     expect(await bob.inbox.next('ended')).toEqual({ v: 1, type: 'ended', callId, reason: 'remote-hung-up' });
   });
 
+  it('tells a device that gave up its socket just before the other side hung up, on its next socket', async () => {
+    const { alice, bob } = await start({ timeouts: { reconnectGraceMs: 2_000 } });
+    const callId = await connected(alice, bob);
+    // bob's client gave the socket up (no pong in time) and has not registered again: the service still sends to it.
+    const givenUp = bob.ws;
+    alice.send({ type: 'hangup', callId });
+    await quiet();
+    await bob.connect(service);
+    givenUp.close();
+    expect(await bob.inbox.next('ended')).toEqual({ v: 1, type: 'ended', callId, reason: 'remote-hung-up' });
+    // Said once; and the next call rings bob's new socket.
+    const next = newCallId();
+    alice.send({ type: 'ring', callId: next, to: 'bob', kind: 'audio' });
+    expect(await bob.inbox.next('incoming')).toMatchObject({ callId: next });
+    expect(bob.inbox.unread()).toEqual([]);
+  });
+
   it('ends the call with remote-hung-up once grace expires', async () => {
     const { alice, bob } = await start({ timeouts: { reconnectGraceMs: 300 } });
     const callId = await connected(alice, bob);

@@ -101,6 +101,36 @@ describe('ringing', () => {
     expect(await bob.inbox.next('ended')).toMatchObject({ callId, reason: 'no-answer' });
   });
 
+  it('a ringing device whose socket goes away (replaced by its client) no longer keeps the caller waiting for no-answer', async () => {
+    const { alice, bob } = await openMode();
+    const callId = newCallId();
+    alice.send({ type: 'ring', callId, to: 'bob', kind: 'audio' });
+    await bob.inbox.next('incoming');
+    // bob's client gives the socket up (its pong came late) and registers anew; the ring was on the old one.
+    const rang = bob.ws;
+    await bob.connect(service);
+    const gone = Date.now();
+    rang.close();
+    expect(await alice.inbox.next('ended', undefined, 2_000)).toEqual({ v: 1, type: 'ended', callId, reason: 'unavailable' });
+    expect(Date.now() - gone).toBeLessThan(1_000);
+  });
+
+  it('a ringing device that goes away leaves the others ringing', async () => {
+    service = await startTestService({ x: UNREACHABLE_X });
+    const alice = await deviceOfXUser(service, '1', 'alice');
+    const phone = await deviceOfXUser(service, '2', 'bob');
+    const laptop = await deviceOfXUser(service, '2', 'bob');
+    const callId = newCallId();
+    alice.send({ type: 'ring', callId, to: 'bob', kind: 'audio' });
+    await phone.inbox.next('incoming');
+    await laptop.inbox.next('incoming');
+    await phone.close();
+    await quiet();
+    expect(alice.inbox.unread()).toEqual([]);
+    laptop.send({ type: 'accept', callId });
+    expect(await alice.inbox.next('connect')).toMatchObject({ peerId: laptop.peerId });
+  });
+
   it('answers unavailable alike for an offline handle and one that never existed', async () => {
     const { alice, bob } = await openMode();
     await bob.close();

@@ -896,3 +896,40 @@ describe('the relay pre-connection while ringing', () => {
     expect(t.connections[0]!.connectionState).toBe('closed');
   });
 });
+
+describe("the control socket lost under a call (the service's side of it is gone)", () => {
+  it('a ringing call ends at once, on either side, instead of waiting on frames that can no longer come', async () => {
+    const caller = setup();
+    const dialed = CallSession.dial(caller.host, callId, bob, 'video');
+    const callee = setup();
+    const ringing = CallSession.ring(callee.host, otherCallId, bob, 'audio', true);
+    await settle();
+    for (const [t, session, id] of [
+      [caller, dialed, callId],
+      [callee, ringing, otherCallId],
+    ] as const) {
+      session.serviceLost();
+      expect(t.reports.at(-1)).toEqual({ type: 'ended', callId: id, reason: 'failed', detail: { key: 'serviceLostWhileRinging' } });
+      expect(session.isEnded).toBe(true);
+      // Nothing is sent: the socket it would go on is gone, and the service already dropped the call.
+      expect(t.sent.filter((m) => m.type !== 'ring')).toEqual([]);
+    }
+    expect(caller.local.video.stopped).toBe(true);
+    expect(callee.audio.close).toHaveBeenCalled();
+  });
+
+  it('an accepted call goes on: the service keeps it for the next socket', async () => {
+    const t = setup();
+    const session = CallSession.dial(t.host, callId, bob, 'audio');
+    session.connect(BOB_PEER, true);
+    await settle();
+    session.serviceLost();
+    expect(session.isEnded).toBe(false);
+    expect(t.ended()).toEqual([]);
+    const callee = setup();
+    const ringing = CallSession.ring(callee.host, otherCallId, bob, 'audio', true);
+    ringing.accept();
+    ringing.serviceLost();
+    expect(ringing.isEnded).toBe(false);
+  });
+});

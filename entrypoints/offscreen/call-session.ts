@@ -125,6 +125,16 @@ export class CallSession {
   }
 
 
+  /**
+   * The control socket this call rang on is gone. The service dropped a call nobody accepted yet
+   * (the caller's ring is cancelled, a ringing device drops out), and an Accept sent on the next
+   * socket would find nothing: such a call ends now rather than wait on the other side. An
+   * accepted call goes on; the service keeps it for the device's next socket.
+   */
+  serviceLost(): void {
+    if (!this.accepted) this.end('failed', { key: 'serviceLostWhileRinging' });
+  }
+
   accept(): void {
     if (this.direction !== 'incoming' || this.accepted || this.ended) return;
     this.accepted = true;

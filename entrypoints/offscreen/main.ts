@@ -94,6 +94,8 @@ async function ring(message: Extract<Parameters<ServiceLinkListener['message']>[
   const check = await checkCertificate(message.certificate, registration.serviceKey, message.from);
   if (!check.ok) {
     console.warn('Birdcall: dropped a ring:', check.error);
+    // Said to the service, so the caller is not left ringing nobody until no-answer.
+    link.send({ v: 1, type: 'busy', callId: message.callId });
     return;
   }
   if (activeSession()) {
@@ -114,6 +116,7 @@ const link = new ServiceLink({
   account: (identity, signIn) => report({ type: 'account', identity, signIn }),
   message: onServiceMessage,
   mediaCall: onMediaCall,
+  registrationLost: () => activeSession()?.serviceLost(),
 });
 
 /** What came back to the sign-in redirect: `?ticket=&result=` or `?error=`. */
@@ -174,7 +177,11 @@ async function run(command: OffscreenCommand): Promise<void> {
       return;
     }
     case 'accept':
-      if (session?.callId !== command.callId) return;
+      if (session?.callId !== command.callId || session.isEnded) {
+        // This document no longer holds that call (it ended, or the document was made anew): say so, or the callee waits on "Connecting…".
+        report({ type: 'ended', callId: command.callId, reason: 'failed', detail: { key: 'callEngineStopped' } });
+        return;
+      }
       link.useRelayOnly(command.alwaysRelay);
       if (link.relayMissing) {
         session.decline();

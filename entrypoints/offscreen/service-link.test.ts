@@ -109,11 +109,13 @@ function setup() {
   const accounts: Array<[Identity | null, boolean]> = [];
   const messages: ServerMessage[] = [];
   const mediaCalls: unknown[] = [];
+  let lost = 0;
   const listener: ServiceLinkListener = {
     status: (status, detail) => statuses.push([status, detail && say(detail)]),
     account: (identity, signIn) => accounts.push([identity, signIn]),
     message: (message) => messages.push(message),
     mediaCall: (call) => mediaCalls.push(call),
+    registrationLost: () => lost++,
   };
   const seams: LinkSeams = {
     deviceKey: async () => fakeKey,
@@ -132,7 +134,7 @@ function setup() {
   const socket = () => sockets.at(-1)!;
   const peer = () => peers.at(-1)!;
   const lastStatus = () => statuses.at(-1)?.[0];
-  return { link, sockets, peers, statuses, accounts, messages, mediaCalls, socket, peer, lastStatus };
+  return { link, sockets, peers, statuses, accounts, messages, mediaCalls, socket, peer, lastStatus, lost: () => lost };
 }
 
 /** Lets the async frame handling (device key, signing) finish. */
@@ -378,10 +380,33 @@ describe('ServiceLink reconnects', () => {
     expect(first.closed).toBe(true);
     expect(t.peers[0]!.disconnected).toBe(true);
     expect(t.sockets).toHaveLength(2);
-    // The dead socket's late frames are nobody's business any more.
+    // The dead socket's late frames are nobody's business any more: an `ended` it carried now is lost to this device.
     first.receive(registered());
     await settle();
     expect(t.peers).toHaveLength(1);
+  });
+
+  it('says when a registration is lost (closed or replaced socket), once each, and not before there was one', async () => {
+    const t = setup();
+    t.link.configure(config);
+    t.socket().drop();
+    expect(t.lost()).toBe(0);
+    await vi.advanceTimersByTimeAsync(600);
+    t.socket().receive(challenge());
+    await settle();
+    t.socket().receive(registered());
+    await settle();
+    t.peer().becomeOpen();
+    t.socket().drop();
+    expect(t.lost()).toBe(1);
+    await vi.advanceTimersByTimeAsync(1_200);
+    t.socket().receive(challenge('again'));
+    await settle();
+    t.socket().receive(registered());
+    await settle();
+    t.link.checkAlive();
+    await vi.advanceTimersByTimeAsync(3_000);
+    expect(t.lost()).toBe(2);
   });
 
   it('a second registered on the same socket (after sign-in) keeps the Peer and takes the ICE servers it brings', async () => {

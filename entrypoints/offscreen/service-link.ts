@@ -25,6 +25,8 @@ export interface ServiceLinkListener {
   /** Everything about calls and sign-in that the service says. */
   message(message: Exclude<ServerMessage, { type: 'challenge' | 'registered' | 'pong' | 'ice-servers' }>, registration: Registration): void;
   mediaCall(call: MediaConnection): void;
+  /** The registration is gone (its socket closed, or was replaced): what rang on it is over at the service. */
+  registrationLost(): void;
 }
 
 /** The media and socket globals the link uses, replaced in tests. */
@@ -283,6 +285,7 @@ export class ServiceLink {
     // disconnect(), not destroy(): a call on this Peer goes on (the service rebinds it to the next session).
     peer.disconnect();
     this.retired.push(peer);
+    this.listener.registrationLost();
   }
 
   /** No call runs any more: the Peers of earlier sessions can go. */

@@ -39,7 +39,7 @@ interface Away {
   call: Call;
   /** The lost session, still the call's caller or answeredBy until the device comes back. */
   session: Session;
-  /** The call ended meanwhile: the device gets `ended remote-hung-up` when it registers within grace. */
+  /** The call ended meanwhile: nothing to rebind (lastEnded tells the device when it registers again). */
   ended: boolean;
   timer: NodeJS.Timeout;
 }
@@ -51,6 +51,13 @@ export class Calls {
   private readonly doomed = new Map<string, { caller: Session; timer: NodeJS.Timeout }>();
   /** Participants of accepted calls waiting for their device to register again, by deviceId. */
   private readonly away = new Map<string, Away>();
+  /**
+   * The `ended` last sent to the other party of an accepted call, by deviceId, for reconnectGraceMs.
+   * A device may have given up that socket before the frame arrived (its check of the socket timed
+   * out) while the service had not yet seen it close: it is told again on its next socket, or it
+   * would wait out its reconnect deadline in a call that is over.
+   */
+  private readonly lastEnded = new Map<string, { callId: string; reason: EndedReason; timer: NodeJS.Timeout }>();
   readonly limiter: RingRateLimiter;
 
   constructor(
@@ -174,9 +181,10 @@ export class Calls {
     if (call.answeredBy && (call.caller === session || call.answeredBy === session)) this.awaitReturn(call, session);
     else if (call.caller === session) this.cancel(session, call.id);
     else {
-      // A ringing device gone: keep ringing the others until no-answer; the caller learns nothing.
+      // A ringing device gone: the others keep ringing; with none left, the caller must not wait for no-answer.
       call.ringing.delete(session);
       this.callOf.delete(session);
+      if (call.ringing.size === 0) this.finish(call, 'unavailable', null);
     }
   }
 
@@ -186,12 +194,16 @@ export class Calls {
    * that call ended meanwhile, the new session is told so.
    */
   deviceRegistered(session: Session): void {
+    const ended = this.lastEnded.get(session.deviceId);
+    if (ended) {
+      this.forgetEnded(session.deviceId);
+      this.end(session, ended.callId, ended.reason);
+    }
     const away = this.away.get(session.deviceId);
     if (away) {
       this.away.delete(session.deviceId);
       clearTimeout(away.timer);
-      if (away.ended) this.end(session, away.call.id, 'remote-hung-up');
-      else this.rebind(away.call, away.session, session);
+      if (!away.ended) this.rebind(away.call, away.session, session);
       return;
     }
     // A network change the service has not noticed yet: the old socket is still open (half-open TCP).
@@ -213,6 +225,7 @@ export class Calls {
     for (const call of this.calls.values()) this.stopTimer(call);
     for (const { timer } of this.doomed.values()) clearTimeout(timer);
     for (const { timer } of this.away.values()) clearTimeout(timer);
+    for (const deviceId of [...this.lastEnded.keys()]) this.forgetEnded(deviceId);
     this.calls.clear();
     this.callOf.clear();
     this.doomed.clear();
@@ -262,7 +275,7 @@ export class Calls {
     this.stopTimer(call);
     if (toCaller) this.end(call.caller, call.id, toCaller);
     if (toRinging) this.dropRinging(call, toRinging);
-    if (hungUpOn) this.end(hungUpOn, call.id, 'remote-hung-up');
+    if (hungUpOn) this.endRemembered(hungUpOn, call.id, 'remote-hung-up');
     for (const party of [call.caller, call.answeredBy, ...call.ringing]) {
       if (party && this.callOf.get(party) === call) this.callOf.delete(party);
     }
@@ -280,6 +293,19 @@ export class Calls {
 
   private end(session: Session, callId: string, reason: EndedReason): void {
     send(session, { v: 1, type: 'ended', callId, reason });
+  }
+
+  /** Ends the call for the other party of an accepted call, and keeps the frame for its device's next socket (lastEnded). */
+  private endRemembered(session: Session, callId: string, reason: EndedReason): void {
+    this.end(session, callId, reason);
+    this.forgetEnded(session.deviceId);
+    const timer = setTimeout(() => this.lastEnded.delete(session.deviceId), this.timeouts.reconnectGraceMs);
+    this.lastEnded.set(session.deviceId, { callId, reason, timer });
+  }
+
+  private forgetEnded(deviceId: string): void {
+    clearTimeout(this.lastEnded.get(deviceId)?.timer);
+    this.lastEnded.delete(deviceId);
   }
 
   private stopTimer(call: Call): void {
