@@ -1,8 +1,9 @@
 /**
  * `npm run bench`: Birdcall's call setup beside the limits (bare RTCPeerConnection, bare PeerJS)
- * in the same two browsers, the content script's cost on a synthetic X timeline, bundle sizes and
- * memory. Prints one table; writes bench/results/latest.{json,svg,md}. Measures, asserts nothing
- * about timings. Birdcall's calls run against a service the bench starts with TURN (open mode,
+ * in the same two browsers, bundle sizes and memory (one table; bench/results/latest.{json,svg,md}),
+ * and the content script's cost on X's pages (one table; bench/results/content.{json,md}, see
+ * lib/content-cost.ts). BENCH_ONLY=content or BENCH_ONLY=calls runs one part. Measures, asserts
+ * nothing about timings. Birdcall's calls run against a service the bench starts with TURN (open mode,
  * TURN_URLS/TURN_SECRET pointing at a coturn the bench starts on 127.0.0.1): direct calls (host
  * candidates win on loopback) and relayed ones ("Always relay calls" on in both browsers),
  * interleaved. The baselines use a bare PeerServer the bench starts itself (Birdcall's service
@@ -19,11 +20,11 @@ import { afterAll, expect, inject, it } from 'vitest';
 import { findChromium, signIn, startService } from '../tests/e2e/harness';
 import { newTurnSecret, startCoturn } from '../server/turn/coturn';
 import { turnCredential } from '../server/turn/credentials';
-import { acceptSteps, clickSteps, peerjsCallSteps, type Step } from './lib/breakdown';
+import { acceptSteps, clickSteps, onPreparedConnection, peerjsCallSteps, preparedAcceptSteps, type Step } from './lib/breakdown';
 import { startBaselineServer } from './lib/baseline-server';
 import { startPeerServer } from './lib/peer-server';
 import { birdcallRun, openBaselines, peerCallRun, peerDataRun, prepareCall, rtcRun, setAlwaysRelay, type BirdcallRun } from './lib/calls';
-import { cellTemplates, launchWithoutBirdcall, surfacePages, surfaceToButtons, timelinePages, timelinePass, VIEWER, type PassCost } from './lib/content-cost';
+import { measureContentCost } from './lib/content-cost';
 import { sampleMemory, type MemorySample } from './lib/memory';
 import { markdownTable, stripChart, table, type Row } from './lib/report';
 import { measureSizes } from './lib/sizes';
@@ -31,9 +32,11 @@ import { median, ratio, round, timing } from './lib/stats';
 
 const RUNS = Math.max(1, Number(process.env.BENCH_RUNS ?? 20) || 20);
 const SMOKE = RUNS < 5;
-/** Timeline passes (2,000 cells each) per browser: the home timeline, and a profile's (slower, heavier for Birdcall). */
-const PASSES = { home: SMOKE ? 1 : 4, profile: SMOKE ? 1 : 2 };
-const HEADER_RUNS = SMOKE ? RUNS : Math.max(40, RUNS);
+/** BENCH_ONLY=content or BENCH_ONLY=calls: run one part of the bench. */
+const ONLY = process.env.BENCH_ONLY;
+/** Timeline passes per timeline, each a with/without pair and an A/A pair. */
+const CONTENT_PASSES = SMOKE ? 1 : 5;
+const SURFACE_RUNS = SMOKE ? RUNS : Math.max(40, RUNS);
 /** A person's reaction time before pressing Accept; lets both sides settle as they would. */
 const ACCEPT_DELAY_MS = 500;
 const RESULTS = fileURLToPath(new URL('./results/', import.meta.url));
@@ -46,7 +49,7 @@ afterAll(async () => {
 const log = (text: string) => process.stderr.write(`[bench] ${text}\n`);
 const medianOf = (samples: MemorySample[], key: keyof MemorySample) => round(median(samples.map((s) => s[key])), 0);
 
-it('measures call setup, content script cost, sizes and memory', async () => {
+it.skipIf(ONLY === 'content')('measures call setup, sizes and memory', async () => {
   const started = Date.now();
   const extensionDir = inject('extensionDir');
 
@@ -124,42 +127,6 @@ it('measures call setup, content script cost, sizes and memory', async () => {
   await service.close();
   await coturn.close();
 
-  // Content script cost: a browser with Birdcall and one without, alternating passes.
-  const [withBirdcall, without] = await Promise.all([signIn(VIEWER), launchWithoutBirdcall()]);
-  cleanups.push(
-    () => withBirdcall.browser.close(),
-    () => without.close(),
-  );
-  const pages = timelinePages();
-  const open = async (browser: typeof without.browser) => ({
-    home: await browser.openXPage(pages.home.url, pages.home.html),
-    profile: await browser.openXPage(pages.profile.url, pages.profile.html),
-  });
-  const withPages = await open(withBirdcall.browser);
-  const withoutPages = await open(without.browser);
-  const templates = await cellTemplates(withoutPages.home);
-  const costs: Record<'home' | 'profile', { with: PassCost[]; without: PassCost[] }> = {
-    home: { with: [], without: [] },
-    profile: { with: [], without: [] },
-  };
-  for (const page of ['home', 'profile'] as const) {
-    await timelinePass(withPages[page], templates, 200); // warm-up
-    await timelinePass(withoutPages[page], templates, 200);
-    for (let pass = 0; pass < PASSES[page]; pass++) {
-      costs[page].with.push(await timelinePass(withPages[page], templates));
-      costs[page].without.push(await timelinePass(withoutPages[page], templates));
-    }
-  }
-  const surfaces = surfacePages();
-  const appear: Record<keyof typeof surfaces, number[]> = { profile: [], hovercard: [], chat: [] };
-  for (const name of Object.keys(surfaces) as Array<keyof typeof surfaces>) {
-    const page = await withBirdcall.browser.openXPage(surfaces[name].url, surfaces[name].html);
-    appear[name] = await surfaceToButtons(page, surfaces[name].find, HEADER_RUNS);
-    await page.close();
-  }
-  const header = appear.profile;
-  log(`content script done after ${Date.now() - started} ms`);
-
   // Figures.
   const clickToNotification = timing(birdcall.map((r) => r.notificationAt - r.clickAt));
   const clickToCallWindow = timing(birdcall.map((r) => r.callWindowAt - r.clickAt));
@@ -174,33 +141,6 @@ it('measures call setup, content script cost, sizes and memory', async () => {
   const peerjsBoth = timing(peerCall.map((r) => r.both));
   const peerjsData = timing(peerData.map((r) => r.delivered));
   const peerjsOpen = timing(peerData.map((r) => r.open));
-  const headerTiming = timing(header, 3);
-  const surfaceTimings = { hovercard: timing(appear.hovercard, 3), chat: timing(appear.chat, 3) };
-  const scripting = Object.fromEntries(
-    (['home', 'profile'] as const).map((page) => {
-      const w = costs[page].with;
-      const wo = costs[page].without;
-      const withMs = median(w.map((c) => c.scriptMs));
-      const withoutMs = median(wo.map((c) => c.scriptMs));
-      return [
-        page,
-        {
-          withScriptMs: round(withMs),
-          withoutScriptMs: round(withoutMs),
-          scriptRatio: ratio(withMs, withoutMs),
-          withTaskMs: round(median(w.map((c) => c.taskMs))),
-          withoutTaskMs: round(median(wo.map((c) => c.taskMs))),
-          taskRatio: ratio(median(w.map((c) => c.taskMs)), median(wo.map((c) => c.taskMs))),
-          extraScriptMsPer1000Cells: round((withMs - withoutMs) / 2, 2),
-          passes: w.length,
-        },
-      ];
-    }),
-  ) as unknown as Record<
-    'home' | 'profile',
-    { scriptRatio: number; taskRatio: number; withScriptMs: number; withoutScriptMs: number; extraScriptMsPer1000Cells: number }
-  >;
-  const scriptingOverheadRatio = Math.max(scripting.home.scriptRatio, scripting.profile.scriptRatio);
   const inCall = birdcall.flatMap((r) => (r.memory ? [r.memory] : []));
   const memory = {
     idleBytes: medianOf(idle, 'rssBytes'),
@@ -230,8 +170,9 @@ it('measures call setup, content script cost, sizes and memory', async () => {
   };
   const breakdown = {
     clickToNotification: clickSteps(birdcall),
-    acceptToFirstFrame: acceptSteps(birdcall),
-    acceptToFirstFrameRelayed: acceptSteps(birdcallRelayed),
+    acceptToFirstFrame: preparedAcceptSteps(birdcall.filter(onPreparedConnection)),
+    acceptToFirstFrameRelayed: preparedAcceptSteps(birdcallRelayed.filter(onPreparedConnection)),
+    acceptToFirstFramePeerJs: acceptSteps([...birdcall, ...birdcallRelayed].filter((r) => !onPreparedConnection(r))),
     peerjsCallToFirstFrame: peerjsCallSteps(peerCall),
   };
   const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
@@ -257,19 +198,6 @@ it('measures call setup, content script cost, sizes and memory', async () => {
     { label: 'baseline: bare RTCPeerConnection relayed offer -> frames', timing: rtcRelayedBoth, note: 'coturn on 127.0.0.1, relay candidates only' },
     { label: 'baseline: PeerJS call() -> frames', timing: peerjsBoth },
     { label: 'baseline: PeerJS connect() -> data delivered', timing: peerjsData },
-    { label: 'header action row -> call buttons', timing: headerTiming, note: 'target < 16 ms' },
-    { label: 'hover card -> call buttons', timing: surfaceTimings.hovercard, note: 'target < 16 ms' },
-    { label: 'chat header -> call buttons', timing: surfaceTimings.chat, note: 'target < 16 ms' },
-    {
-      label: 'scripting with/without Birdcall (home)',
-      value: `${scripting.home.scriptRatio}x`,
-      note: `${scripting.home.withScriptMs} vs ${scripting.home.withoutScriptMs} ms per 2,000 cells; tasks ${scripting.home.taskRatio}x`,
-    },
-    {
-      label: 'scripting with/without Birdcall (profile)',
-      value: `${scripting.profile.scriptRatio}x`,
-      note: `${scripting.profile.withScriptMs} vs ${scripting.profile.withoutScriptMs} ms per 2,000 cells; tasks ${scripting.profile.taskRatio}x`,
-    },
     { label: 'content script, gzip (raw)', value: kb(sizes.contentScriptGzipBytes), note: `${kb(sizes.contentScriptBytes)} raw (target < 15 KB gzip)` },
     { label: 'whole extension zip', value: kb(sizes.zipBytes), note: `${kb(sizes.totalBytes)} unpacked` },
     {
@@ -295,6 +223,7 @@ it('measures call setup, content script cost, sizes and memory', async () => {
     stepRows('click -> notification (Birdcall)', breakdown.clickToNotification),
     stepRows('accept -> first frame (Birdcall)', breakdown.acceptToFirstFrame),
     stepRows('accept -> first frame, relayed (Birdcall)', breakdown.acceptToFirstFrameRelayed),
+    stepRows('accept -> first frame on a PeerJS media call, direct and relayed (Birdcall, pre-connection not used)', breakdown.acceptToFirstFramePeerJs),
     stepRows('call() -> first frame (bare PeerJS)', breakdown.peerjsCallToFirstFrame),
     '',
     'Entrypoints (raw / gzip):',
@@ -337,10 +266,6 @@ it('measures call setup, content script cost, sizes and memory', async () => {
       peerjsDataOpen: peerjsOpen,
     },
     ratios,
-    headerToButtons: headerTiming,
-    surfaceToButtons: surfaceTimings,
-    scriptingOverheadRatio,
-    scripting,
     sizes,
     memory,
     breakdown,
@@ -353,9 +278,6 @@ it('measures call setup, content script cost, sizes and memory', async () => {
       rtcPeerConnectionRelayed: rtcRelayed.map((r) => round(r.both)),
       peerjs: peerCall.map((r) => round(r.both)),
       peerjsData: peerData.map((r) => round(r.delivered)),
-      headerToButtons: header.map((v) => round(v, 3)),
-      hoverCardToButtons: appear.hovercard.map((v) => round(v, 3)),
-      chatHeaderToButtons: appear.chat.map((v) => round(v, 3)),
     },
     /** Every mark of the last Birdcall run, ms after the click: a timeline to read. */
     lastRunMarks: (() => {
@@ -386,9 +308,8 @@ it('measures call setup, content script cost, sizes and memory', async () => {
         { label: 'accept -> first frame, relayed', values: results.raw.acceptToFirstFrameRelayed },
         { label: 'bare RTC relayed -> frames', values: results.raw.rtcPeerConnectionRelayed, baseline: true },
         { label: 'click -> call window painted', values: results.raw.clickToCallWindow },
-        { label: 'header row -> call buttons', values: results.raw.headerToButtons },
       ],
-      'Birdcall call setup and content script, beside the baselines',
+      'Birdcall call setup, beside the baselines',
       `${RUNS} runs each, two headless Chromium on loopback; Birdcall's service (open mode, TURN), coturn, bare PeerServer for baselines · ${results.generatedAt.slice(0, 10)}`,
     ),
   );
@@ -403,6 +324,25 @@ it('measures call setup, content script cost, sizes and memory', async () => {
   expect(local(rtcRelayed).filter((t) => t !== 'relay')).toEqual([]);
   expect(local(birdcall).filter((t) => t === 'relay')).toEqual([]);
   expect(local(rtc).filter((t) => t === 'relay')).toEqual([]);
+});
+
+it.skipIf(ONLY === 'calls')("measures the content script's cost on X's pages", async () => {
+  const started = Date.now();
+  const { rows, results } = await measureContentCost({ passes: CONTENT_PASSES, surfaceRuns: SURFACE_RUNS, log });
+  const wallMs = Date.now() - started;
+  console.log(
+    ['', `Birdcall content script, ${CONTENT_PASSES} passes per timeline (${new Date().toISOString()}, ${cpus().length} CPUs)`, table(rows), ''].join('\n'),
+  );
+  mkdirSync(RESULTS, { recursive: true });
+  const json = {
+    generatedAt: new Date().toISOString(),
+    environment: { chromium: findChromium(), node: process.version, cpus: cpus().length, passes: CONTENT_PASSES },
+    ...results,
+    wallMs,
+  };
+  writeFileSync(join(RESULTS, 'content.json'), `${JSON.stringify(json, null, 2)}\n`);
+  writeFileSync(join(RESULTS, 'content.md'), `${markdownTable(rows)}\n`);
+  log(`wrote ${join(RESULTS, 'content.json')}, content.md; wall ${wallMs} ms`);
 });
 
 /** Rings the service counted (accepted past the limits, refused by them), from its /metrics. */
