@@ -4,9 +4,12 @@
  */
 import type { CallKind } from '@/lib/call-state';
 import type { Handle } from '@/lib/handle';
-import type { Surface } from '@/lib/messages';
+import { t } from '@/lib/i18n';
+import type { SignalStatus, Surface } from '@/lib/messages';
+import { signalStatus } from '@/lib/store';
 import { pageTheme, queryFirst, readSignedInHandle, type Theme } from '@/lib/x/dom';
 import { label, pageLanguage } from '@/lib/x/i18n';
+import { viewerScopes } from '@/lib/x/watch';
 import type { FeatureDeps, SendToBackground } from './feature';
 
 /** Marks a button set; its value is the surface, `data-birdcall-handle` the handle it calls. */
@@ -54,6 +57,27 @@ export interface ButtonSetOptions {
 /** Sets this script made: a copy X made of one (cloneNode keeps no listeners) is stale. */
 const created = new WeakSet<Element>();
 
+/** Why no call can be placed now (Birdcall's service cannot be reached), or null: every call button shows it. */
+let unavailable: string | null = null;
+/** Each call button's way of showing `unavailable`. */
+const availabilityShown = new WeakMap<Element, () => void>();
+
+/**
+ * Keeps the call buttons in step with Birdcall's service until `signal` aborts: while it cannot be
+ * reached they are aria-disabled, their tooltip says why, and a click starts nothing.
+ */
+export function watchServiceAvailability(doc: Document, signal: AbortSignal): void {
+  let heard = false;
+  const apply = ({ status, detail }: { status: SignalStatus; detail?: string }) => {
+    heard = true;
+    unavailable = status === 'offline' || status === 'error' ? (detail ?? t('serviceUnreachable')) : null;
+    for (const button of doc.querySelectorAll('.birdcall-call')) availabilityShown.get(button)?.();
+  };
+  // Watch before reading, so a change between the two is not lost; the read never overrides it.
+  signal.addEventListener('abort', signalStatus.watch(apply), { once: true });
+  void signalStatus.getValue().then((first) => !heard && !signal.aborted && apply(first));
+}
+
 export function createButtonSet(options: ButtonSetOptions): HTMLElement {
   const set = document.createElement('div');
   created.add(set);
@@ -82,9 +106,14 @@ function createCallButton(kind: CallKind, options: ButtonSetOptions): HTMLButton
     const span = document.createElement('span');
     span.textContent = text;
     button.append(span);
-  } else {
-    button.title = text;
   }
+  const showAvailability = () => {
+    button.title = unavailable ?? (variant === 'menu' ? '' : text);
+    if (unavailable === null) button.removeAttribute('aria-disabled');
+    else button.setAttribute('aria-disabled', 'true');
+  };
+  availabilityShown.set(button, showAvailability);
+  showAvailability();
 
   let restoreTitle: ReturnType<typeof setTimeout> | undefined;
   button.addEventListener('click', (event) => {
@@ -93,13 +122,14 @@ function createCallButton(kind: CallKind, options: ButtonSetOptions): HTMLButton
     // The buttons sit inside X's own clickable areas (header, card, menu); the click is ours alone.
     event.preventDefault();
     event.stopPropagation();
+    if (unavailable !== null) return;
     send({ to: 'background', type: 'place-call', handle, kind }).then(
       (reply) => {
         const error = refusal(reply);
         if (error === null) return;
         button.title = error;
         clearTimeout(restoreTitle);
-        restoreTitle = setTimeout(() => (button.title = variant === 'menu' ? '' : text), ERROR_TITLE_MS);
+        restoreTitle = setTimeout(showAvailability, ERROR_TITLE_MS);
       },
       // The extension was reloaded or the background failed: the button stays as it was.
       (error: unknown) => console.warn(`[birdcall] could not place a call to @${handle}`, error),
@@ -169,16 +199,18 @@ export function signedInViewer(doc: Document): Handle | null {
 }
 
 /**
- * Runs one surface until `signal` aborts: after every page change, `findSlots` says where sets
- * belong (never for the viewer themself), and they are synced; on abort they are all removed.
- * Runs on every mutation batch of X's page, so the cheap question (any slot? any set of ours?)
- * comes first, and the viewer and the page's look are only read when there is something to do.
+ * Runs one surface until `signal` aborts: after every change in `scopes` (where the surface lives)
+ * or in the navigation (who the viewer is), `findSlots` says where sets belong (never for the
+ * viewer themself), and they are synced; on abort they are all removed. The cheap question (any
+ * slot? any set of ours?) comes first, and the viewer and the page's look are only read when
+ * there is something to do.
  */
 export function runSurface(
   signal: AbortSignal,
-  { document, send, onPageChange }: FeatureDeps,
+  { document, send, watch }: FeatureDeps,
   surface: Surface,
   variant: Variant,
+  scopes: () => readonly Element[],
   findSlots: (viewer: () => Handle | null) => readonly ButtonSlot[],
   afterClick?: () => void,
 ): () => void {
@@ -192,7 +224,7 @@ export function runSurface(
     if (slots.length === 0 && setsOf(document, surface).length === 0) return;
     syncButtonSets(document, slots, { surface, variant, look: pageLook(document), send, afterClick });
   };
-  onPageChange(sync, signal);
+  watch({ scopes: () => [...scopes(), ...viewerScopes(document)], onChange: sync }, signal);
   signal.addEventListener('abort', () => removeButtonSets(document, surface), { once: true });
   sync();
   return sync;

@@ -3,8 +3,8 @@
  * navigates in-page (content scripts are not re-run on history.pushState).
  */
 import type { PageRequest } from '@/lib/messages';
-import { watchPage, type PageChangeSubscriber } from '@/lib/x/dom';
 import { parseRoute, sameRoute, type Route } from '@/lib/x/route';
+import { watchPage, type PageWatcher } from '@/lib/x/watch';
 
 export type SendToBackground = (message: PageRequest) => Promise<unknown>;
 
@@ -12,8 +12,8 @@ export interface FeatureDeps {
   document: Document;
   route: Route;
   send: SendToBackground;
-  /** Calls `listener` after every batch of DOM changes until `signal` aborts. */
-  onPageChange: PageChangeSubscriber;
+  /** Watches the parts of the page a feature names (never the whole page) until its signal aborts. */
+  watch: PageWatcher;
 }
 
 export interface Feature {
@@ -30,7 +30,7 @@ export interface FeatureRunner {
 
 /** Runs the included features for the current route until `signal` aborts, restarting them on route changes. */
 export function startFeatures(features: readonly Feature[], env: { document: Document; send: SendToBackground }, signal: AbortSignal): FeatureRunner {
-  const onPageChange = watchPage(env.document, signal);
+  const watch = watchPage(env.document, signal);
   let route: Route | null = null;
   let seenPath = '';
   let routeController: AbortController | null = null;
@@ -43,7 +43,7 @@ export function startFeatures(features: readonly Feature[], env: { document: Doc
     route = next;
     routeController?.abort();
     routeController = new AbortController();
-    const deps: FeatureDeps = { document: env.document, route: next, send: env.send, onPageChange };
+    const deps: FeatureDeps = { document: env.document, route: next, send: env.send, watch };
     for (const feature of features) {
       if (!feature.include(next)) continue;
       try {
@@ -54,12 +54,18 @@ export function startFeatures(features: readonly Feature[], env: { document: Doc
     }
   };
 
-  // A backstop for the navigation event: X re-renders on every route change, so a DOM change
+  // A backstop for the navigation event: X sets the title on every route change, so a change
   // with a new pathname means a navigation that was missed or not yet reported (polling browsers).
-  onPageChange(() => {
-    const pathname = env.document.location.pathname;
-    if (pathname !== seenPath) navigate(pathname);
-  }, signal);
+  watch(
+    {
+      scopes: () => [...env.document.getElementsByTagName('title')],
+      onChange: () => {
+        const pathname = env.document.location.pathname;
+        if (pathname !== seenPath) navigate(pathname);
+      },
+    },
+    signal,
+  );
   navigate(env.document.location.pathname);
   return { navigate };
 }

@@ -6,6 +6,7 @@
  */
 import type { Handle } from '@/lib/handle';
 import { caretAuthor, openMenu } from '@/lib/x/post-menu';
+import { layersScopes } from '@/lib/x/watch';
 import { runSurface } from './call-buttons';
 import type { Feature } from './feature';
 
@@ -29,6 +30,7 @@ export const postMenu: Feature = {
       deps,
       'postmenu',
       'menu',
+      () => layersScopes(document),
       () => {
         const menu = author === null ? null : openMenu(document);
         if (menu) menuSeen = true;

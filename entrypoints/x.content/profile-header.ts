@@ -1,6 +1,6 @@
 /** Call buttons in the action row of another user's profile header (classic, redesigned and narrow layouts). */
 import { queryFirst } from '@/lib/x/dom';
-import { findActionRowSlot, missingActionRowAnchors } from '@/lib/x/profile-header';
+import { findActionRowSlot, missingActionRowAnchors, profileHeaderScope } from '@/lib/x/profile-header';
 import { runSurface, signedInViewer } from './call-buttons';
 import type { Feature } from './feature';
 
@@ -13,11 +13,18 @@ export const profileHeader: Feature = {
   init(signal, deps) {
     const { document, route, send } = deps;
     if (route.kind !== 'profile') return;
-    // The header renders in stages and X re-renders it at will: re-check after every change.
-    runSurface(signal, deps, 'profile', 'round', () => {
-      const slot = findActionRowSlot(document, route.handle);
-      return slot ? [{ parent: slot.row, before: slot.before, handle: route.handle }] : [];
-    });
+    // The header renders in stages and X re-renders it at will: re-check after every change in it.
+    runSurface(
+      signal,
+      deps,
+      'profile',
+      'round',
+      () => profileHeaderScope(document),
+      () => {
+        const slot = findActionRowSlot(document, route.handle);
+        return slot ? [{ parent: slot.row, before: slot.before, handle: route.handle }] : [];
+      },
+    );
 
     // Signed in, on a profile, the column there, and still nowhere to put the buttons: say so once.
     const timer = setTimeout(() => {

@@ -1,6 +1,7 @@
 /** Tells the background who is signed in to X, once known and again whenever it changes. */
 import type { Handle } from '@/lib/handle';
 import { readSignedInHandle } from '@/lib/x/dom';
+import { viewerScopes } from '@/lib/x/watch';
 import type { Feature } from './feature';
 
 /** A factory because what was last reported must outlive the restarts on every route change. */
@@ -9,7 +10,7 @@ export function createSignedInUser(): Feature {
   return {
     name: 'signed-in-user',
     include: () => true,
-    init(signal, { document, send, onPageChange }) {
+    init(signal, { document, send, watch }) {
       const check = () => {
         const handle = readSignedInHandle(document);
         if (handle === null || handle === reported) return;
@@ -18,7 +19,7 @@ export function createSignedInUser(): Feature {
           console.warn('[birdcall] could not report the signed-in user', error);
         });
       };
-      onPageChange(check, signal);
+      watch({ scopes: () => viewerScopes(document), onChange: check }, signal);
       check();
     },
   };

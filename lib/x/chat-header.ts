@@ -1,6 +1,7 @@
 /** The conversation header of X Chat (/i/chat/...): whether it is one-to-one, and with whom. */
 import { parseHandle, type Handle } from '../handle';
 import { handleOfElement, queryAll, queryFirst } from './dom';
+import { scopeOrApp } from './watch';
 
 export interface ChatHeaderSlot {
   parent: Element;
@@ -33,6 +34,11 @@ export function chatHeaderPeople(header: Element, viewer: Handle): { handles: Se
     }
   }
   return { handles, first };
+}
+
+/** The part of the page to watch for the chat header: the header, else the column (or the app) until it is drawn. */
+export function chatHeaderScope(doc: Document): Element[] {
+  return scopeOrApp(doc, queryFirst(doc, 'chatHeader'), queryFirst(doc, 'primaryColumn'));
 }
 
 /**

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { element, fixture, loadPage, settle } from '../../tests/unit/content/page';
-import { handleOfElement, handleOfPeopleLink, isTimelineChurn, pageTheme, queryOutsideListItems, readSignedInHandle, watchPage } from './dom';
+import { element, fixture, loadPage } from '../../tests/unit/content/page';
+import { containsListItem, handleOfElement, handleOfPeopleLink, pageTheme, queryOutsideListItems, readSignedInHandle } from './dom';
 
 afterEach(() => loadPage('<!doctype html><html><head></head><body></body></html>'));
 
@@ -70,6 +70,13 @@ describe('queryOutsideListItems', () => {
   });
 });
 
+describe('containsListItem', () => {
+  it('sees posts, user cells and timeline cells anywhere inside', () => {
+    loadPage('<body><div id="a"><div><article></article></div></div><div id="b"><div data-testid="UserCell"></div></div><div id="c"><p></p></div></body>');
+    expect(['a', 'b', 'c'].map((id) => containsListItem(document.getElementById(id)!))).toEqual([true, true, false]);
+  });
+});
+
 describe('pageTheme', () => {
   it.each([
     ['rgb(255, 255, 255)', 'light'],
@@ -86,63 +93,5 @@ describe('pageTheme', () => {
     expect(pageTheme(document)).toBe('dark');
     loadPage('<body></body>');
     expect(pageTheme(document)).toBe('light');
-  });
-});
-
-describe('watchPage', () => {
-  it('does not wake features for timeline cells coming and going', async () => {
-    loadPage('<body><div id="timeline"><div data-testid="cellInnerDiv"></div></div><div id="root"></div></body>');
-    let calls = 0;
-    watchPage(document, new AbortController().signal)(() => calls++, new AbortController().signal);
-    const timeline = document.getElementById('timeline')!;
-    const cell = document.createElement('div');
-    cell.setAttribute('data-testid', 'cellInnerDiv');
-    timeline.append(cell);
-    timeline.firstElementChild!.remove();
-    cell.append(document.createElement('article'));
-    await settle();
-    expect(calls).toBe(0);
-    document.getElementById('root')!.append(document.createElement('p'));
-    await settle();
-    expect(calls).toBe(1);
-  });
-
-  it('reports DOM and body style changes until aborted', async () => {
-    loadPage('<body style="background-color: rgb(255, 255, 255);"><div id="root"></div></body>');
-    const page = new AbortController();
-    let calls = 0;
-    watchPage(document, page.signal)(() => calls++, new AbortController().signal);
-    document.getElementById('root')!.append(document.createElement('p'));
-    await settle();
-    expect(calls).toBe(1);
-    document.body.style.backgroundColor = 'rgb(0, 0, 0)';
-    await settle();
-    expect(calls).toBe(2);
-    page.abort();
-    document.getElementById('root')!.append(document.createElement('p'));
-    await settle();
-    expect(calls).toBe(2);
-  });
-});
-
-describe('isTimelineChurn', () => {
-  const record = (init: Partial<MutationRecord>) => ({ type: 'childList', addedNodes: [], removedNodes: [], ...init }) as unknown as MutationRecord;
-  it('is true for cells added to or removed from the timeline and for changes inside them', () => {
-    document.body.innerHTML = '<div id="timeline"><div data-testid="cellInnerDiv"><article><span id="inner">x</span></article></div></div>';
-    const timeline = document.getElementById('timeline')!;
-    const cell = timeline.firstElementChild!;
-    expect(isTimelineChurn(record({ target: timeline, addedNodes: [cell] as unknown as NodeList }))).toBe(true);
-    expect(isTimelineChurn(record({ target: timeline, removedNodes: [cell] as unknown as NodeList }))).toBe(true);
-    expect(isTimelineChurn(record({ target: document.getElementById('inner')! }))).toBe(true);
-    expect(isTimelineChurn(record({ type: 'attributes', target: document.getElementById('inner')! }))).toBe(true);
-  });
-  it('is false for anything else: a header row, a hover card, an attribute outside the timeline', () => {
-    document.body.innerHTML = '<div id="header"><div id="row"></div></div><div id="layers"></div>';
-    const row = document.getElementById('row')!;
-    expect(isTimelineChurn(record({ target: document.getElementById('header')!, addedNodes: [row] as unknown as NodeList }))).toBe(false);
-    expect(isTimelineChurn(record({ type: 'attributes', target: row }))).toBe(false);
-    expect(isTimelineChurn(record({ target: document.getElementById('layers')!, addedNodes: [document.createElement('div')] as unknown as NodeList }))).toBe(
-      false,
-    );
   });
 });

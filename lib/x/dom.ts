@@ -21,6 +21,11 @@ export function queryFirst(root: ParentNode, name: SelectorName): Element | null
   return null;
 }
 
+/** Whether a post, user cell or timeline cell is inside `root`. */
+export function containsListItem(root: ParentNode): boolean {
+  return root.querySelector(LIST_ITEM) !== null;
+}
+
 /** The first match that is not part of a post, user cell or timeline cell. */
 export function queryOutsideListItems(root: ParentNode, name: SelectorName): Element | null {
   return queryAll(root, name).find((element) => !element.closest(LIST_ITEM)) ?? null;
@@ -88,45 +93,4 @@ export function pageTheme(doc: Document): Theme {
   const [red, green, blue] = rgb as [number, number, number];
   if (red === 5 && green === 5 && blue === 5) return 'contrast';
   return red * 0.299 + green * 0.587 + blue * 0.114 < 128 ? 'dark' : 'light';
-}
-
-export type PageChangeSubscriber = (listener: () => void, signal: AbortSignal) => void;
-
-/**
- * Whether a mutation is only X's timeline churning: posts and user cells added, removed or
- * changed inside. No Birdcall surface lives in a timeline item, and scrolling X makes thousands
- * of these, so they must cost a feature nothing.
- */
-export function isTimelineChurn(record: MutationRecord): boolean {
-  const target = record.target.nodeType === 1 ? (record.target as Element) : record.target.parentElement;
-  if (target?.closest(LIST_ITEM)) return true;
-  if (record.type !== 'childList') return false;
-  const isItem = (node: Node) => node.nodeType === 1 && (node as Element).matches(LIST_ITEM);
-  return [...record.addedNodes].every(isItem) && [...record.removedNodes].every(isItem);
-}
-
-/**
- * One MutationObserver for the whole page, shared by every feature: nodes added or removed, links
- * retargeted, and the body's style (the theme), except timeline churn. Stops when
- * `signal` aborts.
- */
-export function watchPage(doc: Document, signal: AbortSignal): PageChangeSubscriber {
-  const listeners = new Set<() => void>();
-  const observer = new MutationObserver((records) => {
-    if (records.every(isTimelineChurn)) return;
-    for (const listener of [...listeners]) listener();
-  });
-  observer.observe(doc.documentElement, {
-    childList: true,
-    subtree: true,
-    attributes: true,
-    attributeFilter: ['href'],
-  });
-  if (doc.body) observer.observe(doc.body, { attributes: true, attributeFilter: ['style'] });
-  signal.addEventListener('abort', () => observer.disconnect(), { once: true });
-  return (listener, listenerSignal) => {
-    if (listenerSignal.aborted) return;
-    listeners.add(listener);
-    listenerSignal.addEventListener('abort', () => listeners.delete(listener), { once: true });
-  };
 }

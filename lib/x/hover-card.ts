@@ -25,7 +25,7 @@ export function hoverCardHandle(card: Element): Handle | null {
 export function hoverCardSlots(doc: Document): HoverCardSlot[] {
   const slots: HoverCardSlot[] = [];
   // Cards live under #layers: looking there only keeps this cheap on a long timeline.
-  const layers = doc.getElementById('layers');
+  const layers = queryFirst(doc, 'layers');
   if (!layers) return slots;
   for (const card of queryAll(layers, 'hoverCard')) {
     const handle = hoverCardHandle(card);

@@ -23,6 +23,6 @@ export function caretAuthor(target: EventTarget | null): Handle | null {
 
 /** The dropdown menu that is open now, if any. */
 export function openMenu(doc: Document): Element | null {
-  const layers = doc.getElementById('layers');
+  const layers = queryFirst(doc, 'layers');
   return layers ? queryFirst(layers, 'openMenu') : null;
 }

@@ -1,6 +1,7 @@
 /** Finding the profile header's action row (More, Message, Follow buttons) on a profile page. */
 import { parseHandle, type Handle } from '../handle';
-import { queryFirst, queryOutsideListItems } from './dom';
+import { containsListItem, queryFirst, queryOutsideListItems } from './dom';
+import { scopeOrApp } from './watch';
 
 export interface ActionRowSlot {
   row: Element;
@@ -70,6 +71,26 @@ export function missingActionRowAnchors(doc: Document): string[] | null {
   const missing: string[] = [...ACTION_ROW_ANCHORS];
   if (!queryOutsideListItems(column, 'profileUserName')) missing.push('profileUserName');
   return missing;
+}
+
+/**
+ * The part of the page the profile header lives in, to watch: the highest ancestor of its first
+ * part found (action row, name block, Edit profile, empty state) below the column that holds no
+ * post or cell, so the timeline beside it stays unwatched. While none is drawn, the column (or the
+ * app).
+ */
+export function profileHeaderScope(doc: Document): Element[] {
+  const column = queryFirst(doc, 'primaryColumn');
+  if (!column) return scopeOrApp(doc);
+  const part =
+    findActionRow(column) ??
+    queryOutsideListItems(column, 'profileUserName') ??
+    queryOutsideListItems(column, 'editProfile') ??
+    queryFirst(column, 'profileEmptyState');
+  if (!part) return [column];
+  let scope = part;
+  while (scope.parentElement && scope.parentElement !== column && !containsListItem(scope.parentElement)) scope = scope.parentElement;
+  return [scope];
 }
 
 function childOf(parent: Element, descendant: Element): Element {

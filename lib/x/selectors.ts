@@ -9,6 +9,13 @@ export const selectors = {
   appRoot: ['#react-root'],
   /** The main column; the narrow layout is matched by the `main` fallback. */
   primaryColumn: ['[data-testid="primaryColumn"]', 'main[role="main"]'],
+  /**
+   * Where X puts hover cards, menus and its other overlays. A container to watch, not an anchor:
+   * if X dropped it, the whole app would be watched instead, so no made-up fallback.
+   */
+  layers: ['#layers'],
+  /** The navigation bars, where the signed-in user is shown: side navigation (wide), top bar (narrow). */
+  navigation: ['header[role="banner"]', '[data-testid="TopNavBar"]'],
   /** Elements whose href or avatar test id names the signed-in user. */
   signedInUser: [
     'a[data-testid="AppTabBar_Profile_Link"]',

@@ -172,6 +172,7 @@ describe('after 100 in-page navigations', () => {
       history.pushState(null, '', stop.path);
       if (i % 2 === 0) harness.runner.navigate(stop.path); // else noticed from the DOM change alone
       const next = new DOMParser().parseFromString(stop.html(), 'text/html');
+      document.title = next.title;
       document.querySelector('main')?.replaceWith(document.importNode(next.querySelector('main')!, true));
       document.body.style.backgroundColor = next.body.style.backgroundColor;
       document.getElementById('layers')!.replaceChildren(...(stop.layers ? [element(stop.layers())] : []));

@@ -3,6 +3,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { chatConversationId, chatPage, hoverCardPage, profilePage, type XTheme } from '../../fixtures/x-pages';
+import type { Handle } from '@/lib/handle';
+import { label } from '@/lib/x/i18n';
 import { callButtons, start, type Harness } from './harness';
 import { loadPage, settle } from './page';
 
@@ -70,15 +72,25 @@ describe('language', () => {
     ]);
   });
 
-  it('follows a live language change with fresh buttons', async () => {
-    loadPage(...surfaces.hovercard({ lang: 'en' }));
+  it.each(Object.keys(surfaces))('follows a live language change on the %s with fresh buttons, from <html lang> alone', async (surface) => {
+    loadPage(...surfaces[surface as keyof typeof surfaces]({ lang: 'en' }));
     harness = start();
     document.documentElement.lang = 'es';
-    document.body.append(document.createElement('div')); // X re-renders after switching
     await settle();
     expect(callButtons().map((b) => b.getAttribute('aria-label'))).toEqual(['Llamar a @bob', 'Videollamada con @bob']);
     expect(sets()).toHaveLength(1);
   });
+
+  it.each(Object.keys(surfaces).flatMap((surface) => ['es', 'ja', 'pt', 'ar'].map((lang) => [surface, lang] as const)))(
+    'the %s buttons speak <html lang="%s">',
+    (surface, lang) => {
+      loadPage(...surfaces[surface as keyof typeof surfaces]({ lang }));
+      harness = start();
+      const [audio] = callButtons();
+      expect(audio!.getAttribute('aria-label')).toBe(label(lang, 'callAudio', 'bob' as Handle));
+      expect(sets().map((set) => [set.dataset.birdcallSet, set.dataset.lang])).toEqual([[surface, lang]]);
+    },
+  );
 
   it('right-to-left: the set inherits X\'s dir="rtl" and the handle stays an isolated left-to-right run', () => {
     loadPage(...surfaces.chat({ lang: 'ar' }));

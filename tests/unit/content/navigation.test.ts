@@ -9,10 +9,11 @@ afterEach(() => {
   harness = undefined;
 });
 
-/** What X does on an in-page navigation: push the URL, then render the new primary column. */
+/** What X does on an in-page navigation: push the URL, then render the new primary column and set the title. */
 function xNavigate(path: string, html: string) {
   history.pushState(null, '', path);
   const next = new DOMParser().parseFromString(html, 'text/html');
+  document.title = next.title;
   document.querySelector('[data-testid="primaryColumn"]')!.replaceWith(document.importNode(next.querySelector('[data-testid="primaryColumn"]')!, true));
 }
 

@@ -63,10 +63,10 @@ describe('selector registry', () => {
     expect(meeting.length, `no fixture has ${selector}`).toBeGreaterThan(0);
   });
 
-  it('lists a fallback for every anchor but the app root (its absence is the logged-out signal) and the name-block guard', () => {
+  it('lists a fallback for every anchor but the app root (its absence is the logged-out signal), the name-block guard and #layers (a container)', () => {
     const single = Object.entries(selectors)
       .filter(([, list]) => list.length < 2)
       .map(([name]) => name);
-    expect(single.sort()).toEqual(['appRoot', 'profileUserName']);
+    expect(single.sort()).toEqual(['appRoot', 'layers', 'profileUserName']);
   });
 });
