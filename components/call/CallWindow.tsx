@@ -83,7 +83,7 @@ function CallStatus({ state, clock }: { state: CallState; clock: string | null }
     >
       {call && (
         <h1 class="peer">
-          @{call.peer}
+          <bdi>@{call.peer}</bdi>
           {!call.verified && (
             <span class="badge unverified" title={t('unverifiedTitle')}>
               {' '}

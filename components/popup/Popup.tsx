@@ -40,7 +40,7 @@ function OwnStatus({ vm }: { vm: PopupViewModel }) {
       <div data-testid="birdcall-account" data-handle={identity?.handle ?? ''} data-verified={String(identity?.verified ?? false)}>
         {identity ? (
           <h1 class="own-handle">
-            @{identity.handle}{' '}
+            <bdi>@{identity.handle}</bdi>{' '}
             <span class={identity.verified ? 'badge verified' : 'badge unverified'}>{identity.verified ? t('verifiedByX') : t('unverified')}</span>
           </h1>
         ) : account?.signIn ? (

@@ -36,7 +36,7 @@ export function RecentCallRow({ record, isNew, now, onCallBack }: Props) {
       </span>
       <span class="who" aria-hidden="true">
         <span class="handle">
-          @{handle}
+          <bdi>@{handle}</bdi>
           {count > 1 && <span class="count"> ({count})</span>}
           {!record.verified && <span class="badge unverified"> {t('unverified')}</span>}
           {isNew && <span class="new-dot" />}
