@@ -167,7 +167,7 @@ export function signalStatusText({ status, detail }: SignalState): string {
     case 'connected':
       return t('onlineReady');
     case 'id-taken':
-      return detail ? t('handleTakenBecause', detail) : t('handleTaken');
+      return t('handleTaken');
     case 'error':
       return detail ?? t('serviceUnreachable');
   }

@@ -80,7 +80,11 @@ const onServiceMessage: ServiceLinkListener['message'] = (message, registration)
       report({ type: 'sign-in-url', url: message.url });
       return;
     case 'refused':
-      if (message.reason === 'sign-in-failed') report({ type: 'sign-in-failed', detail: { key: 'signInRefused', args: [message.detail] } });
+      if (message.reason === 'sign-in-failed') {
+        // The service's reason is in English and for developers: the person is told in their language.
+        console.warn('Birdcall: X sign-in refused:', message.detail);
+        report({ type: 'sign-in-failed', detail: { key: 'signInNotFinished' } });
+      }
       return;
   }
 };

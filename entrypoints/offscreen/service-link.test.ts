@@ -249,7 +249,7 @@ describe('ServiceLink registration', () => {
     await settle();
     t.socket().receive({ v: 1, type: 'refused', reason: 'handle-taken', detail: '@alice is registered on another device' });
     await settle();
-    expect(t.statuses.at(-1)).toEqual(['id-taken', '@alice is registered on another device']);
+    expect(t.statuses.at(-1)).toEqual(['id-taken', undefined]);
     t.socket().receive(registered({ identity: null, certificate: null, signIn: false }));
     await settle();
     t.peer().becomeOpen();

@@ -185,7 +185,7 @@ export class ServiceLink {
         if (message.reason === 'handle-taken') {
           // Shown until resolved: another device holds this handle on an open service.
           this.handleTaken = true;
-          this.listener.status('id-taken', { key: 'technicalError', args: [message.detail] });
+          this.listener.status('id-taken');
           return;
         }
         if (message.reason !== 'sign-in-failed') console.warn('Birdcall: the service refused:', message.reason, message.detail);
