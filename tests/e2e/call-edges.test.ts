@@ -13,6 +13,7 @@ import {
   closeCallWindows,
   openProfile,
   poll,
+  ringingNotifications,
   signalStatusOf,
   signIn,
   sleep,
@@ -65,7 +66,7 @@ describe('call path edges', () => {
     await sleep(1_000);
     expect(await callWindows(alice)).toHaveLength(1);
     await waitForState(aliceWindow, 'outgoing', { peer: 'bob' });
-    expect(await bob.browser.notifications()).toHaveLength(1);
+    expect(await ringingNotifications(bob.browser)).toHaveLength(1);
     await aliceWindow.click(testid('birdcall-hangup'));
     await profile.close();
   });
@@ -92,7 +93,7 @@ describe('call path edges', () => {
     expect(reach).toEqual({ clicked: true, canMessage: false });
     await sleep(1_500);
     expect(await callWindows(alice)).toHaveLength(0);
-    expect(await bob.browser.notifications()).toEqual([]);
+    expect(await ringingNotifications(bob.browser)).toEqual([]);
     await profile.close();
   });
 

@@ -13,6 +13,7 @@ import {
   expectFramesArriving,
   poll,
   popupRows,
+  ringingNotifications,
   isPeerSignaling,
   recordSockets,
   readVideo,
@@ -110,14 +111,15 @@ describe('a call from an X profile', () => {
     expect((await popupRows(bob))[0]).toEqual({ handle: 'alice', direction: 'incoming', kind: 'audio', outcome: 'declined' });
   });
 
-  it('cancelled while ringing: the notification goes away and the callee has a missed call', async () => {
+  it('cancelled while ringing: the ringing notification makes way for a missed-call one, and the callee has a missed call', async () => {
     const aliceWindow = await callFromProfile(alice, 'bob_1', 'video');
     await bob.browser.waitForNotification('birdcall-incoming-');
     await aliceWindow.click(testid('birdcall-hangup'));
     await waitForState(aliceWindow, 'ended', { reason: 'hung-up' });
-    await poll(async () => ((await bob.browser.notifications()).length === 0 ? true : undefined), 'the notification to go away', {
+    await poll(async () => ((await ringingNotifications(bob.browser)).length === 0 ? true : undefined), 'the notification to go away', {
       timeoutMs: 2_000,
     });
+    await poll(async () => ((await bob.browser.notifications()).join() === 'birdcall-missed-alice' ? true : undefined), 'the missed-call notification');
     expect((await popupRows(alice))[0]).toEqual({ handle: 'bob_1', direction: 'outgoing', kind: 'video', outcome: 'cancelled' });
     expect((await popupRows(bob))[0]).toEqual({ handle: 'alice', direction: 'incoming', kind: 'video', outcome: 'missed' });
   });

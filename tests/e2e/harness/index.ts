@@ -34,3 +34,5 @@ export {
 } from './people';
 export { isPeerSignaling, recordSockets, type SocketRecorder, type SocketFrame } from './sockets';
 export { connectionsMade, selectedPath, setAlwaysRelay, watchPeerConnections } from './rtc-paths';
+export { focusedControl, waitForFocus, tabTo, accessibleNode, accessibleNodes, type AccessibleNode } from './keyboard';
+export { recordNotifications, ringingNotifications, type ShownNotification } from './notifications';
