@@ -31,6 +31,9 @@ const KEEP = 40;
 /** CPU profile sampling interval. */
 const SAMPLING_US = 100;
 const IDLE_MS = 10_000;
+/** Past the content script's one-shot layout check, 5 s after a profile opens: measures start after it. */
+const SETTLE_MS = 6000;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const DRIVER = readFileSync(fileURLToPath(new URL('./timeline-driver.js', import.meta.url)), 'utf8');
 
 /**
@@ -157,7 +160,16 @@ async function scriptTime(page: Page, work: () => Promise<unknown>): Promise<Scr
 /** One pass of `cells` cells through the driver, profiled. */
 async function timelinePass(page: Page, cells: number): Promise<ScriptTime> {
   await page.bringToFront();
-  return scriptTime(page, () => runAsPageScript(page, `done(await window.benchDriveTimeline(${JSON.stringify({ total: cells, burst: BURST, keep: KEEP })}));`));
+  return scriptTime(page, () =>
+    page.evaluate(
+      (options) =>
+        new Promise((resolve) => {
+          (window as unknown as { benchTimelineDone: (result: unknown) => void }).benchTimelineDone = resolve;
+          window.postMessage({ benchDriveTimeline: options }, '*');
+        }),
+      { total: cells, burst: BURST, keep: KEEP },
+    ),
+  );
 }
 
 /** Where each surface's buttons go: the page it is on, and (in the page) how to find the element that receives them. */
@@ -296,6 +308,7 @@ export async function measureContentCost(options: { passes: number; surfaceRuns:
     for (const name of Object.keys(pages) as Timeline[]) {
       const { cells } = pages[name];
       const [w, wo, aa] = await Promise.all([birdcall.browser, without.browser, control.browser].map((b) => openTimeline(b, pages[name])));
+      await sleep(SETTLE_MS);
       await Promise.all([w, wo, aa].map((page) => timelinePass(page, 200))); // warm-up
       const passed: TimelineCost['passes'] = { with: [], without: [], aaFirst: [], aaSecond: [] };
       const pair = async () => {
@@ -317,12 +330,11 @@ export async function measureContentCost(options: { passes: number; surfaceRuns:
       log(`content cost, ${pages[name].label}: ${JSON.stringify({ ...timelines[name], passes: undefined })}`);
     }
 
-    // Idle: a profile page with Birdcall's buttons, nothing happening, once the one-shot layout
-    // check (5 s after a profile opens) is behind it.
+    // Idle: a profile page with Birdcall's buttons, nothing happening.
     const idlePage = await birdcall.browser.openXPage(pages.profile.url, pages.profile.html);
     await idlePage.waitForSelector('[data-birdcall-set]', { timeout: 15_000 });
-    await new Promise((resolve) => setTimeout(resolve, 6000));
-    const idle = await scriptTime(idlePage, () => new Promise((resolve) => setTimeout(resolve, IDLE_MS)));
+    await sleep(SETTLE_MS);
+    const idle = await scriptTime(idlePage, () => sleep(IDLE_MS));
     await idlePage.close();
 
     const surfaces = surfacePages();

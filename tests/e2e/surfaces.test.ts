@@ -1,17 +1,20 @@
 /**
  * Calls started from the other surfaces than the profile header, between two real browsers: a
  * hover card that fills in late on the home timeline, and a one-to-one chat header. Same harness
- * and people as the profile call tests (./harness/people.ts).
+ * and people as the profile call tests (./harness/people.ts). And the buttons as X renders in a
+ * real Chromium: in-page navigation, re-renders, theme, language.
  */
 import type { Page } from 'puppeteer-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { chatConversationId, chatPage, hoverCardHtml, hoverCardPage } from '../fixtures/x-pages';
+import type { Handle } from '../../lib/handle';
+import { chatConversationId, chatPage, hoverCardHtml, hoverCardPage, profileHeaderHtml, profilePage } from '../fixtures/x-pages';
 import {
   acceptFromNotification,
   clickDeep,
   closeCallWindows,
   expectFramesArriving,
   inspectDeep,
+  poll,
   popupRows,
   signIn,
   testid,
@@ -89,6 +92,59 @@ describe('calls from the other surfaces', () => {
     await bobWindow.click(testid('birdcall-hangup'));
     await waitForState(aliceWindow, 'ended', { reason: 'remote-hung-up' });
     expect((await popupRows(bob))[0]).toEqual({ handle: 'alice', direction: 'incoming', kind: 'audio', outcome: 'answered' });
+  });
+
+  it('buttons come once on every surface as X renders: in-page navigation, a re-rendered row, theme, language, a hover card', async () => {
+    const page = await alice.browser.openXPage('https://x.com/bob_1', profilePage({ viewer: 'alice', profile: 'bob_1' }));
+    pages.push(page);
+    // Each set as "surface:first label:theme", in document order.
+    const sets = () =>
+      page.$$eval('[data-birdcall-set]', (all) =>
+        all.map(
+          (set) => `${set.getAttribute('data-birdcall-set')}:${set.querySelector('button')?.getAttribute('aria-label')}:${set.getAttribute('data-theme')}`,
+        ),
+      );
+    let seen: string[] = [];
+    const until = (expected: string[]) =>
+      poll(
+        async () => {
+          seen = await sets();
+          return JSON.stringify(seen) === JSON.stringify(expected) ? true : undefined;
+        },
+        `sets ${JSON.stringify(expected)}`,
+        { timeoutMs: 5_000, describe: () => `sets: ${JSON.stringify(seen)}` },
+      );
+    await until(['profile:Call @bob_1:light']);
+
+    // X navigates in-page to carol (the content script is not run again): pushState, the title, her header.
+    await page.evaluate(
+      (header: string) => {
+        history.pushState(null, '', '/carol');
+        document.title = 'Carol (@carol) / X';
+        const template = document.createElement('template');
+        template.innerHTML = header;
+        document.querySelector('[data-testid="primaryColumn"]')!.firstElementChild!.replaceWith(template.content.firstElementChild!);
+      },
+      profileHeaderHtml({ profile: 'carol' as Handle }),
+    );
+    await until(['profile:Call @carol:light']);
+
+    // X re-renders the action row without Birdcall's set.
+    await page.evaluate(() => {
+      const row = document.querySelector('[data-testid="userActions"]')!.parentElement!;
+      const fresh = row.cloneNode(true) as Element;
+      fresh.querySelector('[data-birdcall-set]')!.remove();
+      row.replaceWith(fresh);
+    });
+    await until(['profile:Call @carol:light']);
+
+    await page.evaluate(() => (document.body.style.backgroundColor = 'rgb(0, 0, 0)'));
+    await until(['profile:Call @carol:dark']);
+    await page.evaluate(() => (document.documentElement.lang = 'es'));
+    await until(['profile:Llamar a @carol:dark']);
+
+    await page.evaluate((card: string) => (document.getElementById('layers')!.innerHTML = card), hoverCardHtml({ person: 'dave' }));
+    await until(['profile:Llamar a @carol:dark', 'hovercard:Llamar a @dave:dark']);
   });
 
   it('a group chat header gets no buttons', async () => {
