@@ -3,7 +3,8 @@
  * and best practices) in light and dark, in English and in Arabic (Chromium started with
  * --lang=ar, which is what sets chrome.i18n's language; the LANGUAGE variable alone does not):
  * the popup before and after calls (a missed one included), options (with an invalid URL),
- * the permission page, and the call window outgoing, incoming, connected, reconnecting and ended.
+ * the permission page, and the call window outgoing, incoming, connected (and asking whether to
+ * hang up), reconnecting and ended.
  * Beside axe: text at the theme's 15px (Chrome's own `body { font-size: 75% }` for extension pages
  * must not win), and borders and focus rings at >= 3:1, which axe does not measure.
  */
@@ -152,6 +153,11 @@ describe.each(LANGUAGES)('accessibility in $name', (language) => {
     const callee = await acceptFromNotification(bob);
     await callWindowIn(caller, 'connected', language, "alice's call window");
     await callWindowIn(callee, 'connected', language, "bob's call window");
+    await caller.keyboard.press('Escape');
+    await caller.waitForSelector(testid('birdcall-confirm-hang-up'));
+    await expectAccessible(caller, language, "alice's call window asking whether to hang up");
+    await caller.keyboard.press('Escape');
+    await caller.waitForSelector(testid('birdcall-confirm-hang-up'), { hidden: true });
     await caller.click(testid('birdcall-hangup'));
     await callWindowIn(caller, 'ended', language, "alice's call window, ended");
     await callWindowIn(callee, 'ended', language, "bob's call window, ended");
