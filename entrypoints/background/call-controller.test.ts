@@ -297,6 +297,13 @@ describe('call controller', () => {
       expect(log.windows).toBe(1);
     });
 
+    it('calling them back from anywhere (popup, call window) clears their missed-call notification', async () => {
+      await ring(callId);
+      await controller.handle({ ...bg, type: 'ended', callId, reason: 'cancelled' });
+      await controller.handle({ ...bg, type: 'place-call', handle: 'bob' as Handle, kind: 'audio' });
+      expect(log.missedCleared).toEqual(['bob']);
+    });
+
     it('clicking the notification opens the popup; seeing the calls there clears every missed-call notification', async () => {
       await ring(callId);
       await controller.handle({ ...bg, type: 'ended', callId, reason: 'cancelled' });

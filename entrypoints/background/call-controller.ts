@@ -120,6 +120,8 @@ export function createCallController(platform: Platform, now: () => number = Dat
     const callId = newCallId();
     // With X sign-in, the service only reaches handles that X vouched for; the callee's certificate confirms it on accept.
     await dispatch({ type: 'dial', callId, peer, kind, verified: account.signIn, at: now() });
+    // Calling them, from wherever, answers their missed calls' notification.
+    await attempt('clear the missed-call notification', () => platform.clearMissedNotifications(peer));
     // Ring first: opening a window takes longer than the whole signaling round trip.
     const dialing = platform
       .sendToOffscreen({ to: 'offscreen', type: 'dial', callId, peer, kind, alwaysRelay: await store.alwaysRelay.getValue() })
@@ -132,7 +134,6 @@ export function createCallController(platform: Platform, now: () => number = Dat
 
   /** "Call back" on a missed-call notification: the same person, the way they last called. */
   async function callBack(handle: Handle): Promise<void> {
-    await attempt('clear the missed-call notification', () => platform.clearMissedNotifications(handle));
     const latest = (await store.callHistory.getValue()).find((r) => r.handle === handle && r.outcome === 'missed');
     const reply = await placeCall(handle, latest?.kind ?? 'audio');
     if (!reply.ok) console.warn('Birdcall: could not call back:', reply.error);
