@@ -1,10 +1,14 @@
 import { browser } from 'wxt/browser';
 import { parseBackgroundMessage } from '@/lib/messages';
 import { createCallController } from './call-controller';
+import { firefoxPlatform } from './firefox-platform';
 import { chromePlatform, subjectOfNotification } from './platform';
 
+// WXT builds once per browser, so each build keeps only its own.
+const platform = import.meta.env.FIREFOX ? firefoxPlatform : chromePlatform;
+
 export default defineBackground(() => {
-  const controller = createCallController(chromePlatform);
+  const controller = createCallController(platform);
   const ownOrigin = browser.runtime.getURL('/');
 
   // Listeners are registered synchronously on every wake, as Chrome requires.
@@ -32,7 +36,7 @@ export default defineBackground(() => {
   browser.windows.onRemoved.addListener((windowId) => void controller.onWindowRemoved(windowId));
 
   browser.runtime.onInstalled.addListener(({ reason }) => {
-    if (reason === 'install') void chromePlatform.openPermissionPage();
+    if (reason === 'install') void platform.openPermissionPage();
   });
   browser.runtime.onStartup.addListener(() => void controller.start());
   void controller.start();

@@ -4,9 +4,9 @@
  */
 import { browser } from 'wxt/browser';
 import type { CallInfo } from '@/lib/call-state';
-import { t } from '@/lib/i18n';
 import { isHandle, type Handle } from '@/lib/handle';
 import type { CallRecord } from '@/lib/history';
+import { t } from '@/lib/i18n';
 import { isOffscreenAck, type OffscreenCommand } from '@/lib/messages';
 import { missedNotificationText } from '@/components/words';
 
@@ -21,12 +21,13 @@ export interface Platform {
   openPopup(): Promise<void>;
   /** Opens the call window, or focuses it when it is still open; returns its window id. */
   openCallWindow(existingId: number | null): Promise<number>;
+  /** Whether the media host (the offscreen document; on Firefox the pinned tab of the same page) is up. */
   offscreenExists(): Promise<boolean>;
-  /** Sends a command to the offscreen document, creating it first when needed. */
+  /** Sends a command to the media host, bringing it up first when needed. */
   sendToOffscreen(command: OffscreenCommand): Promise<void>;
   setMissedBadge(count: number): Promise<void>;
   openPermissionPage(): Promise<void>;
-  /** Where X sign-in ends: this extension's chromiumapp.org address. */
+  /** Where X sign-in ends: this extension's chromiumapp.org (Firefox: extensions.allizom.org) address. */
   signInRedirectUri(): string;
   /** Runs the sign-in flow from `url` to signInRedirectUri(); resolves with the URL it ended at. */
   launchSignIn(url: string): Promise<string>;
@@ -45,8 +46,8 @@ export type NotificationSubject = { type: 'incoming'; callId: string } | { type:
 
 const INCOMING_PREFIX = 'birdcall-incoming-';
 const MISSED_PREFIX = 'birdcall-missed-';
-const incomingNotificationId = (callId: string) => INCOMING_PREFIX + callId;
-const missedNotificationId = (handle: Handle) => MISSED_PREFIX + handle;
+export const incomingNotificationId = (callId: string) => INCOMING_PREFIX + callId;
+export const missedNotificationId = (handle: Handle) => MISSED_PREFIX + handle;
 
 export function subjectOfNotification(id: string): NotificationSubject | null {
   if (id.startsWith(INCOMING_PREFIX)) return { type: 'incoming', callId: id.slice(INCOMING_PREFIX.length) };
@@ -84,6 +85,24 @@ async function ensureOffscreen(): Promise<void> {
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Sends `command` to the media host once `ensureHost` has brought it up. */
+export async function sendToHost(ensureHost: () => Promise<void>, command: OffscreenCommand): Promise<void> {
+  await ensureHost();
+  // A just-created page may not listen yet, and other pages may answer first with nothing: only
+  // the media host's own acknowledgement counts.
+  let lastError: unknown = null;
+  for (let attempt = 0; attempt < 30; attempt++) {
+    try {
+      const reply: unknown = await browser.runtime.sendMessage(command);
+      if (isOffscreenAck(reply)) return;
+    } catch (error) {
+      lastError = error;
+    }
+    await sleep(100);
+  }
+  throw new Error(`The offscreen document did not answer: ${String(lastError ?? 'no reply')}`);
+}
 
 export const chromePlatform: Platform = {
   async showIncomingNotification(call) {
@@ -143,22 +162,7 @@ export const chromePlatform: Platform = {
 
   offscreenExists,
 
-  async sendToOffscreen(command) {
-    await ensureOffscreen();
-    // A just-created document may not listen yet, and other pages may answer first with nothing:
-    // only the offscreen document's own acknowledgement counts.
-    let lastError: unknown = null;
-    for (let attempt = 0; attempt < 30; attempt++) {
-      try {
-        const reply: unknown = await browser.runtime.sendMessage(command);
-        if (isOffscreenAck(reply)) return;
-      } catch (error) {
-        lastError = error;
-      }
-      await sleep(100);
-    }
-    throw new Error(`The offscreen document did not answer: ${String(lastError ?? 'no reply')}`);
-  },
+  sendToOffscreen: (command) => sendToHost(ensureOffscreen, command),
 
   async setMissedBadge(count) {
     await browser.action.setBadgeBackgroundColor({ color: '#f4212e' });

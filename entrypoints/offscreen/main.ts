@@ -11,6 +11,7 @@ import { OFFSCREEN_ACK, parseOffscreenCommand, type OffscreenCommand, type Offsc
 import type { ClientMessage } from '@/lib/wire';
 import { CallSession, type SessionHost } from './call-session';
 import { checkCertificate } from './certificates';
+import { claimMediaHost } from './host-role';
 import { ServiceLink, type Registration, type ServiceLinkListener } from './service-link';
 
 const REGISTERED_WAIT_MS = 5_000;
@@ -209,13 +210,8 @@ async function run(command: OffscreenCommand): Promise<void> {
   }
 }
 
-/** Only the real offscreen document runs calls; the same page opened in a tab has more APIs than chrome.runtime. */
-function isOffscreenDocument(): boolean {
-  return (globalThis as { chrome?: { tabs?: unknown } }).chrome?.tabs === undefined;
-}
-
 const ownOrigin = browser.runtime.getURL('/');
-if (isOffscreenDocument()) start();
+void claimMediaHost().then((isHost) => isHost && start());
 
 function start(): void {
   browser.runtime.onMessage.addListener((data: unknown, sender) => {
