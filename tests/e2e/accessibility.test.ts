@@ -2,7 +2,8 @@
  * Every page Birdcall shows, in every state a person meets it in, passes axe-core (WCAG 2.2 AA
  * and best practices) in light and dark, in English and in Arabic (Chromium started with
  * --lang=ar, which is what sets chrome.i18n's language; the LANGUAGE variable alone does not):
- * the popup before and after calls (a missed one included), options (with an invalid URL),
+ * the popup before and after calls (a missed one included) and while the service cannot be
+ * reached, options (with an invalid URL, and unreachable),
  * the permission page, and the call window outgoing, incoming, connected (and asking whether to
  * hang up), reconnecting and ended.
  * Beside axe: text at the theme's 15px (Chrome's own `body { font-size: 75% }` for extension pages
@@ -11,7 +12,18 @@
 import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { profilePage } from '../fixtures/x-pages';
-import { acceptFromNotification, callFromProfile, closeCallWindows, findDeep, signIn, testid, waitForState, type CallPhase, type Person } from './harness';
+import {
+  acceptFromNotification,
+  callFromProfile,
+  closeCallWindows,
+  findDeep,
+  signIn,
+  testid,
+  useService,
+  waitForState,
+  type CallPhase,
+  type Person,
+} from './harness';
 import { axeViolations, backgroundBehind, contrastRatio, useColorScheme } from './harness/accessibility';
 import type { ExtensionChrome } from './harness/extension-api';
 
@@ -191,5 +203,16 @@ describe.each(LANGUAGES)('accessibility in $name', (language) => {
       expect(contrastRatio(colour, background), `${theme}: ring ${colour} on ${background}`).toBeGreaterThanOrEqual(3);
       await page.close();
     }
+  });
+
+  it("the popup and options while Birdcall's service cannot be reached", async () => {
+    await useService(alice.browser, 'http://127.0.0.1:9/'); // the discard port: nothing listens there
+    const notConnected = `[data-status]:not([data-status="connected"])`;
+    const popup = await openPage(alice, '/popup.html', `${testid('birdcall-own-status')}${notConnected}`);
+    await expectAccessible(popup, language, 'popup, service unreachable');
+    await popup.close();
+    const options = await openPage(alice, '/options.html', `${testid('birdcall-signal-status')}${notConnected}`);
+    await expectAccessible(options, language, 'options, service unreachable');
+    await options.close();
   });
 });
