@@ -161,7 +161,7 @@ export interface SignalState {
 export function signalStatusText({ status, detail }: SignalState): string {
   switch (status) {
     case 'offline':
-      return t('offline');
+      return detail ?? t('offline');
     case 'connecting':
       return t('connecting');
     case 'connected':

@@ -15,10 +15,13 @@ describe('parseBackgroundMessage', () => {
         .ok,
     ).toBe(true);
   });
-  it.each(['hangup', 'accept', 'decline', 'history-seen', 'signal-url-changed', 'offscreen-ready', 'sign-in'])('refuses %s from an x.com page', (type) => {
-    const result = parseBackgroundMessage({ to: 'background', type }, xTab, ownId, origin);
-    expect(result).toEqual({ ok: false, error: `x.com pages may not send ${type}` });
-  });
+  it.each(['hangup', 'accept', 'decline', 'history-seen', 'signal-url-changed', 'offscreen-ready', 'sign-in', 'retry-service'])(
+    'refuses %s from an x.com page',
+    (type) => {
+      const result = parseBackgroundMessage({ to: 'background', type }, xTab, ownId, origin);
+      expect(result).toEqual({ ok: false, error: `x.com pages may not send ${type}` });
+    },
+  );
   it('refuses other extensions and other sites', () => {
     expect(parseBackgroundMessage({ to: 'background', type: 'hangup' }, { ...popup, id: 'other' }, ownId, origin).ok).toBe(false);
     expect(
@@ -72,11 +75,8 @@ describe('parseBackgroundMessage', () => {
   ])('accepts the offscreen event %o with its fields', (event) => {
     expect(parseBackgroundMessage(event, offscreen, ownId, origin)).toEqual({ ok: true, message: event });
   });
-  it('accepts sign-in from the popup', () => {
-    expect(parseBackgroundMessage({ to: 'background', type: 'sign-in' }, popup, ownId, origin)).toEqual({
-      ok: true,
-      message: { to: 'background', type: 'sign-in' },
-    });
+  it.each(['sign-in', 'retry-service'])('accepts %s from the popup', (type) => {
+    expect(parseBackgroundMessage({ to: 'background', type }, popup, ownId, origin)).toEqual({ ok: true, message: { to: 'background', type } });
   });
   it.each(['account', 'sign-in-url', 'sign-in-failed', 'incoming'])('refuses the offscreen event %s from an x.com page', (type) => {
     const data = {
@@ -134,6 +134,7 @@ describe('parseOffscreenCommand', () => {
     { to: 'offscreen', type: 'sign-in-start', redirectUri: 'https://abcdefghijklmnopabcdefghijklmnop.chromiumapp.org/x' },
     { to: 'offscreen', type: 'sign-in-finish', redirectedTo: 'https://abcdefghijklmnopabcdefghijklmnop.chromiumapp.org/x?ticket=a&result=b' },
     { to: 'offscreen', type: 'dial', callId: 'call-0001', peer: 'bob', kind: 'audio', alwaysRelay: false },
+    { to: 'offscreen', type: 'reconnect' },
   ])('accepts %o from the extension', (command) => {
     expect(parseOffscreenCommand(command, background, ownId, origin)).toEqual({ ok: true, message: command });
   });

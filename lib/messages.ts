@@ -41,7 +41,9 @@ export type UiRequest =
   | { to: 'background'; type: 'history-seen' }
   | { to: 'background'; type: 'signal-url-changed' }
   | { to: 'background'; type: 'media-permission-granted' }
-  | { to: 'background'; type: 'sign-in' };
+  | { to: 'background'; type: 'sign-in' }
+  /** Try Birdcall's service again now, not at the next backoff. */
+  | { to: 'background'; type: 'retry-service' };
 
 export type SignalStatus = 'offline' | 'connecting' | 'connected' | 'id-taken' | 'error';
 
@@ -78,7 +80,8 @@ export type OffscreenCommand =
   | { to: 'offscreen'; type: 'accept'; callId: string; alwaysRelay: boolean }
   | { to: 'offscreen'; type: 'decline' | 'hangup'; callId: string }
   | { to: 'offscreen'; type: 'set-muted'; muted: boolean }
-  | { to: 'offscreen'; type: 'set-camera-off'; cameraOff: boolean };
+  | { to: 'offscreen'; type: 'set-camera-off'; cameraOff: boolean }
+  | { to: 'offscreen'; type: 'reconnect' };
 
 /** The offscreen document's reply to every command, so senders know it, not another page, got it. */
 export const OFFSCREEN_ACK = { handledBy: 'offscreen' } as const;
@@ -169,6 +172,7 @@ function checkFields(m: Fields): BackgroundMessage | null {
     case 'signal-url-changed':
     case 'media-permission-granted':
     case 'sign-in':
+    case 'retry-service':
     case 'offscreen-ready':
     case 'permission-needed':
       return { to, type: m.type };
@@ -246,6 +250,8 @@ export function parseOffscreenCommand(data: unknown, sender: Sender, ownId: stri
       return typeof m.cameraOff === 'boolean'
         ? { ok: true, message: { to, type: m.type, cameraOff: m.cameraOff } }
         : { ok: false, error: 'malformed set-camera-off' };
+    case 'reconnect':
+      return { ok: true, message: { to, type: m.type } };
     default:
       return { ok: false, error: `unknown command ${JSON.stringify(m.type)?.slice(0, 40)}` };
   }

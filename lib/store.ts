@@ -19,8 +19,12 @@ export interface Account {
 
 export const callState = storage.defineItem<CallState>('session:call', { fallback: IDLE });
 export const callWindowId = storage.defineItem<number | null>('session:callWindowId', { fallback: null });
-export const signalStatus = storage.defineItem<{ status: SignalStatus; detail?: string }>('session:signal', {
-  fallback: { status: 'offline' },
+/**
+ * Whether Birdcall's service can be reached now, and why not. In local storage, where the content
+ * script can read it (session storage is closed to content scripts): X's call buttons show it.
+ */
+export const signalStatus = storage.defineItem<{ status: SignalStatus; detail?: string }>('local:signal', {
+  fallback: { status: 'connecting' },
 });
 
 export const account = storage.defineItem<Account | null>('local:account', { fallback: null });

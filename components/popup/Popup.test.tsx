@@ -142,7 +142,7 @@ describe('popup status', () => {
   it('asks to open x.com while the service has given no identity and offers no X sign-in', async () => {
     const page = await mount(<Popup />);
     const status = byTestId(page, 'birdcall-own-status');
-    expect(status.dataset.status).toBe('offline');
+    expect(status.dataset.status).toBe('connecting');
     expect(accountAttributes(page)).toEqual({ handle: '', verified: 'false' });
     expect(status.textContent).toContain('Open x.com while signed in so Birdcall learns your handle');
     expect(signInButton(page)).toBeNull();
@@ -230,6 +230,10 @@ describe('popup status', () => {
 
   it.each([
     [{ status: 'offline' as const }, 'Offline'],
+    [
+      { status: 'offline' as const, detail: "Offline: Birdcall's service (127.0.0.1:9000) cannot be reached." },
+      "Offline: Birdcall's service (127.0.0.1:9000) cannot be reached.",
+    ],
     [{ status: 'connecting' as const }, 'Connecting'],
     [{ status: 'connected' as const }, 'Online'],
     [{ status: 'id-taken' as const }, 'This handle is in use elsewhere'],
@@ -247,6 +251,20 @@ describe('popup status', () => {
     expect(status.dataset.status).toBe(signal.status);
     expect(status.textContent).toContain('@me_too');
     expect(status.textContent).toContain(words);
+  });
+
+  it('offers Retry only while offline, and Retry asks the background to try the service again now', async () => {
+    const inbox = backgroundInbox();
+    await signalStatus.setValue({ status: 'connected' });
+    const page = await mount(<Popup />);
+    expect(page.querySelector('[data-testid="birdcall-retry-service"]')).toBeNull();
+    await signalStatus.setValue({ status: 'offline', detail: "Offline: the connection to Birdcall's service (127.0.0.1:9000) was lost." });
+    await settle();
+    await click(byTestId(page, 'birdcall-retry-service'));
+    expect(inbox).toContainEqual({ to: 'background', type: 'retry-service' });
+    await signalStatus.setValue({ status: 'connecting' });
+    await settle();
+    expect(page.querySelector('[data-testid="birdcall-retry-service"]')).toBeNull();
   });
 
   it('offers a way back to an active call only', async () => {

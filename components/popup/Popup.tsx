@@ -53,6 +53,11 @@ function OwnStatus({ vm }: { vm: PopupViewModel }) {
         <span class={`dot ${signal.status}`} aria-hidden="true" />
         {signalStatusText(signal)}
       </p>
+      {signal.status === 'offline' && (
+        <button type="button" class="pill" data-testid="birdcall-retry-service" onClick={vm.retryService}>
+          {t('retryService')}
+        </button>
+      )}
       {!identity && account?.signIn && (
         <button type="button" class="pill" data-testid="birdcall-sign-in" onClick={vm.signIn}>
           {t('signInWithX')}

@@ -46,6 +46,8 @@ export interface PopupViewModel {
   dismissLayoutNotice(): void;
   markSeen(): void;
   signIn(): void;
+  /** Tries Birdcall's service again now (offered while it cannot be reached). */
+  retryService(): void;
   callBack(record: CallRecord): void;
   returnToCall(): void;
   openX(): void;
@@ -97,6 +99,11 @@ export function createPopupViewModel(scope: Scope): PopupViewModel {
     },
     signIn() {
       void sendToBackground({ to: 'background', type: 'sign-in' }).then((reply) => {
+        if (!reply.ok && !scope.isDisposed) error.value = reply.error;
+      });
+    },
+    retryService() {
+      void sendToBackground({ to: 'background', type: 'retry-service' }).then((reply) => {
         if (!reply.ok && !scope.isDisposed) error.value = reply.error;
       });
     },

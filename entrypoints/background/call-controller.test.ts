@@ -173,6 +173,21 @@ describe('call controller', () => {
     expect(log.sent.length).toBe(sent);
   });
 
+  it("while Birdcall's service is known to be unreachable a call fails at once with why: no call window, nothing dialed", async () => {
+    const why = "Offline: Birdcall's service (127.0.0.1:9000) cannot be reached.";
+    await controller.handle({ ...bg, type: 'signal-status', status: 'offline', detail: { key: 'offlineUnreachable', args: ['127.0.0.1:9000'] } });
+    expect(await controller.handle({ ...bg, type: 'place-call', handle: 'bob' as Handle, kind: 'video' })).toEqual({ ok: false, error: why });
+    expect(log.windows).toBe(0);
+    expect(log.sent).toEqual([]);
+    expect(await store.callState.getValue()).toEqual({ phase: 'idle' });
+
+    // Retry asks the offscreen document to try now; once connecting again, calls are placed (the dial waits for the service).
+    expect(await controller.handle({ ...bg, type: 'retry-service' })).toEqual({ ok: true });
+    expect(log.sent).toEqual([{ to: 'offscreen', type: 'reconnect' }]);
+    await controller.handle({ ...bg, type: 'signal-status', status: 'connecting' });
+    expect(await controller.handle({ ...bg, type: 'place-call', handle: 'bob' as Handle, kind: 'video' })).toEqual({ ok: true });
+  });
+
   it('refuses to call yourself', async () => {
     expect(await controller.handle({ ...bg, type: 'place-call', handle: 'alice' as Handle, kind: 'audio' })).toEqual({
       ok: false,

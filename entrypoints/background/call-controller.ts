@@ -108,6 +108,9 @@ export function createCallController(platform: Platform, now: () => number = Dat
       await openCallWindow();
       return { ok: false, error: t('alreadyInCall') };
     }
+    // The service is known to be unreachable: fail at once with why, rather than ring nobody.
+    const signal = await store.signalStatus.getValue();
+    if (signal.status === 'offline' || signal.status === 'error') return { ok: false, error: signal.detail ?? t('serviceUnreachable') };
     const account = await store.account.getValue();
     const self = account?.identity?.handle;
     if (!self) {
@@ -179,6 +182,9 @@ export function createCallController(platform: Platform, now: () => number = Dat
       case 'sign-in':
         await store.signInError.setValue(null);
         await platform.sendToOffscreen({ to: 'offscreen', type: 'sign-in-start', redirectUri: platform.signInRedirectUri() });
+        return { ok: true };
+      case 'retry-service':
+        await platform.sendToOffscreen({ to: 'offscreen', type: 'reconnect' });
         return { ok: true };
       case 'sign-in-url': {
         // Not serialized with other updates: the flow waits on X, calls must not wait with it.

@@ -169,7 +169,7 @@ async function run(command: OffscreenCommand): Promise<void> {
           type: 'ended',
           callId: command.callId,
           reason: 'failed',
-          detail: { key: registration ? 'signInToBirdcall' : 'serviceUnreachable' },
+          detail: registration ? { key: 'signInToBirdcall' } : (link.offlineReason ?? { key: 'serviceUnreachable' }),
         });
         return;
       }
@@ -207,6 +207,9 @@ async function run(command: OffscreenCommand): Promise<void> {
       return;
     case 'set-camera-off':
       session?.setCameraOff(command.cameraOff);
+      return;
+    case 'reconnect':
+      link.retryNow();
   }
 }
 

@@ -267,13 +267,13 @@ describe('ServiceLink registration', () => {
 });
 
 describe('ServiceLink reconnects', () => {
-  it('on socket close: connecting, the session Peer disconnected (a call on it goes on) and destroyed once no call runs, and a new socket after backoff', async () => {
+  it('on socket close: offline at once (connection lost), the session Peer disconnected (a call on it goes on) and destroyed once no call runs, and a new socket after backoff', async () => {
     const t = setup();
     await connected(t);
     const first = t.socket();
     const firstPeer = t.peer();
     first.drop();
-    expect(t.lastStatus()).toBe('connecting');
+    expect(t.statuses.at(-1)).toEqual(['offline', "Offline: the connection to Birdcall's service (127.0.0.1:9000) was lost."]);
     expect(firstPeer.disconnected).toBe(true);
     expect(firstPeer.destroyed).toBe(false);
     t.link.releaseRetired();
@@ -423,14 +423,15 @@ describe('ServiceLink reconnects', () => {
     expect(t.peer().options.config.iceServers).toEqual(iceServers);
   });
 
-  it('configure(null) closes the socket, goes offline and does not reconnect', async () => {
+  it('configure(null) closes the socket and does not reconnect; the status is left to the background, which knows why', async () => {
     const t = setup();
     await connected(t);
     const socket = t.socket();
+    const said = t.statuses.length;
     t.link.configure(null);
     expect(socket.closed).toBe(true);
     expect(t.peer().destroyed).toBe(true);
-    expect(t.lastStatus()).toBe('offline');
+    expect(t.statuses).toHaveLength(said);
     await vi.advanceTimersByTimeAsync(60_000);
     expect(t.sockets).toHaveLength(1);
   });
@@ -440,6 +441,93 @@ describe('ServiceLink reconnects', () => {
     t.link.configure({ ...config, url: 'ftp://nope' });
     expect(t.sockets).toHaveLength(0);
     expect(t.lastStatus()).toBe('error');
+  });
+});
+
+describe('ServiceLink offline', () => {
+  const unreachable = "Offline: Birdcall's service (127.0.0.1:9000) cannot be reached.";
+
+  it('a service nobody listens on is offline at once, with why; calls waiting for it get nothing at once, not after their timeout', async () => {
+    const t = setup();
+    t.link.configure(config);
+    const waiting = t.link.whenRegistered(5_000);
+    t.socket().drop();
+    expect(t.statuses).toEqual([
+      ['connecting', undefined],
+      ['offline', unreachable],
+    ]);
+    expect(await waiting).toBeNull();
+    expect(await t.link.whenRegistered(5_000)).toBeNull();
+    expect(t.link.offlineReason).toEqual({ key: 'offlineUnreachable', args: ['127.0.0.1:9000'] });
+  });
+
+  it('keeps trying with backoff and says nothing new until it works, then is online', async () => {
+    const t = setup();
+    t.link.configure(config);
+    for (let i = 0; i < 4; i++) {
+      t.socket().drop();
+      await vi.advanceTimersByTimeAsync(10_000);
+    }
+    expect(t.sockets).toHaveLength(5);
+    expect(t.statuses.map(([status]) => status)).toEqual(['connecting', 'offline', 'offline', 'offline', 'offline']);
+    t.socket().receive(challenge());
+    await settle();
+    t.socket().receive(registered());
+    await settle();
+    t.peer().becomeOpen();
+    expect(t.lastStatus()).toBe('connected');
+    expect(t.link.offlineReason).toBeNull();
+  });
+
+  it('a service that accepts the socket but never registers this device does not answer: offline after 10 s, and tried again', async () => {
+    const t = setup();
+    t.link.configure(config);
+    await vi.advanceTimersByTimeAsync(9_999);
+    expect(t.lastStatus()).toBe('connecting');
+    await vi.advanceTimersByTimeAsync(1);
+    expect(t.statuses.at(-1)).toEqual(['offline', "Offline: Birdcall's service (127.0.0.1:9000) does not answer."]);
+    expect(t.sockets[0]!.closed).toBe(true);
+    await vi.advanceTimersByTimeAsync(600);
+    expect(t.sockets).toHaveLength(2);
+    // A registration in time leaves no timer behind.
+    t.socket().receive(challenge());
+    await settle();
+    t.socket().receive(registered());
+    await settle();
+    t.peer().becomeOpen();
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(t.lastStatus()).toBe('connected');
+    expect(t.sockets).toHaveLength(2);
+  });
+
+  it('retryNow tries at once instead of at the next backoff, and says it is connecting', async () => {
+    const t = setup();
+    t.link.configure(config);
+    for (let i = 0; i < 5; i++) {
+      t.socket().drop();
+      await vi.advanceTimersByTimeAsync(10_000);
+    }
+    t.socket().drop();
+    const sockets = t.sockets.length;
+    t.link.retryNow();
+    expect(t.sockets).toHaveLength(sockets + 1);
+    expect(t.lastStatus()).toBe('connecting');
+    // The backoff starts over: the next try is 500 ms after this one fails, not 10 s.
+    t.socket().drop();
+    await vi.advanceTimersByTimeAsync(600);
+    expect(t.sockets).toHaveLength(sockets + 2);
+  });
+
+  it('retryNow does nothing while registered, and never ends a call going on over an earlier session', async () => {
+    const t = setup();
+    await connected(t);
+    t.link.retryNow();
+    expect(t.sockets).toHaveLength(1);
+    const callPeer = t.peer();
+    t.socket().drop();
+    t.link.retryNow();
+    expect(t.sockets).toHaveLength(2);
+    expect(callPeer.destroyed).toBe(false);
   });
 });
 

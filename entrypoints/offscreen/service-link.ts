@@ -2,7 +2,8 @@
  * Keeps this browser registered at Birdcall's service for as long as it runs: the control socket
  * (prove the device key on a fresh challenge, learn who we are), and the PeerJS Peer under the
  * session id and token the service issued for that socket. Reconnects with backoff; a new
- * connection is a new challenge, a new session id and a new token.
+ * connection is a new challenge, a new session id and a new token. While the service cannot be
+ * reached the link says so at once, and why ("offline"), and calls fail at once with that reason.
  */
 import Peer, { type MediaConnection, type PeerError } from 'peerjs';
 import type { Phrase } from '@/lib/i18n';
@@ -49,6 +50,8 @@ const RETRY_MS = [500, 1000, 2000, 4000, 8000, 10000];
 const PING_MS = 25_000;
 /** How long checkAlive() waits for the service's pong before it takes the socket for dead. */
 export const ALIVE_TIMEOUT_MS = 3_000;
+/** A service that has not registered this device this long after the socket was opened does not answer (a black-holed address). */
+export const ANSWER_TIMEOUT_MS = 10_000;
 
 export class ServiceLink {
   private config: ServiceConfig | null = null;
@@ -59,8 +62,11 @@ export class ServiceLink {
   private retries = 0;
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
   private pingTimer: ReturnType<typeof setInterval> | null = null;
-  private waiters: Array<(registration: Registration) => void> = [];
+  private waiters: Array<(registration: Registration | null) => void> = [];
   private aliveTimer: ReturnType<typeof setTimeout> | null = null;
+  private answerTimer: ReturnType<typeof setTimeout> | null = null;
+  /** Why the service cannot be reached now, until the next registration or until asked to retry; null while trying for the first time, or connected. */
+  private offline: Phrase | null = null;
   /** Peers of sessions that ended while a call may still use their media connection. */
   private retired: Peer[] = [];
 
@@ -69,24 +75,42 @@ export class ServiceLink {
     private readonly seams: LinkSeams = browserSeams,
   ) {}
 
+  /** Connects to `config`'s service; null disconnects (the background says why: it found no usable URL). */
   configure(config: ServiceConfig | null): void {
     if (JSON.stringify(config) === JSON.stringify(this.config) && this.socket) return;
     this.config = config;
     this.retries = 0;
+    this.offline = null;
     this.teardown();
     if (config) this.connect();
-    else this.listener.status('offline');
+  }
+
+  /** Tries the service again now (the person asked), not at the next backoff. */
+  retryNow(): void {
+    if (!this.config || this.registration) return;
+    this.retries = 0;
+    this.offline = null;
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryTimer = null;
+    this.closeSocket();
+    this.connect();
+  }
+
+  /** Why the service cannot be reached now, or null. */
+  get offlineReason(): Phrase | null {
+    return this.offline;
   }
 
   get current(): Registration | null {
     return this.registration?.peer.open ? this.registration : null;
   }
 
-  /** The registration once the Peer is open, waiting up to timeoutMs; null when the service is not reachable by then. */
+  /** The registration once the Peer is open, waiting up to timeoutMs; null when the service is not reachable by then, or at once while it is known to be offline. */
   whenRegistered(timeoutMs: number): Promise<Registration | null> {
     if (this.current) return Promise.resolve(this.current);
+    if (this.offline) return Promise.resolve(null);
     return new Promise((resolve) => {
-      const waiter = (registration: Registration) => {
+      const waiter = (registration: Registration | null) => {
         clearTimeout(timer);
         resolve(registration);
       };
@@ -106,12 +130,8 @@ export class ServiceLink {
     if (this.aliveTimer || !this.send({ v: 1, type: 'ping' })) return;
     this.aliveTimer = setTimeout(() => {
       this.aliveTimer = null;
-      const dead = this.socket;
-      if (!dead) return;
-      this.socket = null;
-      dead.onmessage = dead.onclose = null;
-      dead.close();
-      this.dropSession();
+      if (!this.socket) return;
+      this.closeSocket();
       this.connect();
     }, ALIVE_TIMEOUT_MS);
   }
@@ -131,7 +151,9 @@ export class ServiceLink {
       this.listener.status('error', parsed.error);
       return;
     }
-    if (!this.handleTaken) this.listener.status('connecting');
+    // While offline, a retry in the background says nothing new: the reason stays on screen until it works.
+    if (!this.handleTaken && !this.offline) this.listener.status('connecting');
+    const service = new URL(config.url).host;
     let socket: WebSocket;
     try {
       socket = this.seams.openSocket(controlSocketUrl(parsed.server));
@@ -141,6 +163,11 @@ export class ServiceLink {
       return;
     }
     this.socket = socket;
+    this.answerTimer = setTimeout(() => {
+      if (socket !== this.socket) return;
+      this.closeSocket();
+      this.goOffline({ key: 'offlineSilent', args: [service] });
+    }, ANSWER_TIMEOUT_MS);
     socket.onmessage = (event) => {
       if (socket !== this.socket) return;
       void this.onFrame(socket, parsed.server, String(event.data)).catch((error: unknown) => {
@@ -149,10 +176,30 @@ export class ServiceLink {
     };
     socket.onclose = () => {
       if (socket !== this.socket) return;
+      this.stopAnswerWait();
+      const wasRegistered = this.registration !== null;
       this.dropSession();
-      if (!this.handleTaken) this.listener.status('connecting', { key: 'serviceLostReconnecting' });
-      this.scheduleRetry();
+      this.goOffline({ key: wasRegistered ? 'offlineLost' : 'offlineUnreachable', args: [service] });
     };
+  }
+
+  /** The service cannot be reached: say why at once, fail whoever waits for it, try again after the backoff. */
+  private goOffline(reason: Phrase): void {
+    this.offline = reason;
+    this.listener.status('offline', reason);
+    for (const waiter of this.waiters.splice(0)) waiter(null);
+    this.scheduleRetry();
+  }
+
+  /** Stops listening to the current socket and closes it. */
+  private closeSocket(): void {
+    const socket = this.socket;
+    this.socket = null;
+    this.stopAnswerWait();
+    if (!socket) return;
+    socket.onmessage = socket.onclose = null;
+    socket.close();
+    this.dropSession();
   }
 
   private async onFrame(socket: WebSocket, server: SignalServer, frame: string): Promise<void> {
@@ -260,6 +307,8 @@ export class ServiceLink {
   private opened(): void {
     const registration = this.registration;
     if (!registration) return;
+    this.stopAnswerWait();
+    this.offline = null;
     if (!this.handleTaken) this.listener.status('connected');
     for (const waiter of this.waiters.splice(0)) waiter(registration);
   }
@@ -293,15 +342,17 @@ export class ServiceLink {
     for (const peer of this.retired.splice(0)) peer.destroy();
   }
 
+  private stopAnswerWait(): void {
+    if (this.answerTimer) clearTimeout(this.answerTimer);
+    this.answerTimer = null;
+  }
+
   private teardown(): void {
     if (this.retryTimer) clearTimeout(this.retryTimer);
     this.retryTimer = null;
-    this.dropSession();
+    this.closeSocket();
     this.releaseRetired();
     this.handleTaken = false;
-    const socket = this.socket;
-    this.socket = null;
-    socket?.close();
   }
 }
 

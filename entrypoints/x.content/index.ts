@@ -5,6 +5,7 @@
 import { browser } from 'wxt/browser';
 import { defineContentScript } from 'wxt/utils/define-content-script';
 import type { PageRequest } from '@/lib/messages';
+import { watchServiceAvailability } from './call-buttons';
 import { startFeatures } from './feature';
 import { createFeatures } from './features';
 import './style.css';
@@ -13,6 +14,7 @@ export default defineContentScript({
   matches: ['https://x.com/*', 'https://twitter.com/*'],
   runAt: 'document_idle',
   main(ctx) {
+    watchServiceAvailability(document, ctx.signal);
     const runner = startFeatures(createFeatures(), { document, send: (message: PageRequest) => browser.runtime.sendMessage(message) }, ctx.signal);
     // X navigates with history.pushState; WXT reports it through the Navigation API (or polling).
     ctx.addEventListener(window, 'wxt:locationchange', ({ newUrl }) => runner.navigate(newUrl.pathname));

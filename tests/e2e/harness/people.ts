@@ -22,9 +22,9 @@ export interface RecentCallRow {
   outcome: string | null;
 }
 
-/** The signaling status Birdcall keeps in session storage ("connected", "offline"...). */
+/** Whether Birdcall's service can be reached, as Birdcall keeps it ("connected", "offline"...). */
 export function signalStatusOf(browser: BirdcallBrowser): Promise<string | undefined> {
-  return browser.evaluateInWorker(async () => ((await chrome.storage.session.get('signal')).signal as { status?: string } | undefined)?.status);
+  return browser.evaluateInWorker(async () => ((await chrome.storage.local.get('signal')).signal as { status?: string } | undefined)?.status);
 }
 
 /** Who Birdcall's service says this browser is (the popup's account), or null. */
