@@ -1,4 +1,5 @@
 import { browser } from 'wxt/browser';
+import { t } from '@/lib/i18n';
 import { parseBackgroundMessage } from '@/lib/messages';
 import { createCallController } from './call-controller';
 import { firefoxPlatform } from './firefox-platform';
@@ -21,7 +22,7 @@ export default defineBackground(() => {
     }
     return controller.handle(parsed.message).catch((error: unknown) => {
       console.error('Birdcall:', parsed.message.type, 'failed:', error);
-      return { ok: false, error: String(error instanceof Error ? error.message : error) };
+      return { ok: false, error: t('requestFailed', String(error instanceof Error ? error.message : error)) };
     });
   });
 
