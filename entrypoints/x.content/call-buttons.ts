@@ -224,8 +224,9 @@ export function runSurface(
     if (slots.length === 0 && setsOf(document, surface).length === 0) return;
     syncButtonSets(document, slots, { surface, variant, look: pageLook(document), send, afterClick });
   };
-  watch({ scopes: () => [...scopes(), ...viewerScopes(document)], onChange: sync }, signal);
+  // Removing on abort and syncing before watching: the watch never sees these changes of its own.
   signal.addEventListener('abort', () => removeButtonSets(document, surface), { once: true });
   sync();
+  watch({ scopes: () => [...scopes(), ...viewerScopes(document)], onChange: sync }, signal);
   return sync;
 }

@@ -129,9 +129,29 @@ describe('keyboard and screen readers', () => {
     expect(focusables[index + 1]).toBe(callButtons()[1]);
   });
 
-  it("the focus ring is drawn on :focus-visible like X's buttons", () => {
+  it("the focus ring is drawn on :focus-visible like X's buttons, at least 3:1 against each theme's background", () => {
     const css = readFileSync(join(dirname(fileURLToPath(import.meta.url)), '../../../entrypoints/x.content/style.css'), 'utf8');
     expect(css).toMatch(/\.birdcall-call:focus-visible\s*\{\s*box-shadow: 0 0 0 2px var\(--birdcall-focus\)/);
-    expect(css).toContain('--birdcall-focus: rgb(142, 205, 248)');
+    const focus = [...css.matchAll(/--birdcall-focus: rgb\((\d+), (\d+), (\d+)\)/g)].map((m) => m.slice(1).map(Number) as [number, number, number]);
+    expect(focus).toHaveLength(2); // every theme, and white on high contrast
+    const [ring, contrastRing] = focus as [[number, number, number], [number, number, number]];
+    // Default (white), Lights out (black), the old Dim; high contrast (rgb(5, 5, 5)) has its own ring.
+    for (const background of [
+      [255, 255, 255],
+      [0, 0, 0],
+      [21, 32, 43],
+    ] as const)
+      expect(contrast(ring, background)).toBeGreaterThanOrEqual(3);
+    expect(contrast(contrastRing, [5, 5, 5])).toBeGreaterThanOrEqual(3);
   });
 });
+
+/** WCAG 2 contrast ratio of two sRGB colours. */
+function contrast(a: readonly [number, number, number], b: readonly [number, number, number]): number {
+  const luminance = (rgb: readonly number[]) => {
+    const [r, g, bl] = rgb.map((c) => (c / 255 <= 0.03928 ? c / 255 / 12.92 : ((c / 255 + 0.055) / 1.055) ** 2.4)) as [number, number, number];
+    return 0.2126 * r + 0.7152 * g + 0.0722 * bl;
+  };
+  const [light, dark] = [luminance(a), luminance(b)].sort((x, y) => y - x) as [number, number];
+  return (light + 0.05) / (dark + 0.05);
+}
