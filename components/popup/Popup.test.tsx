@@ -238,8 +238,9 @@ describe('popup status', () => {
     [{ status: 'connected' as const }, 'Online'],
     [{ status: 'id-taken' as const }, 'This handle is in use elsewhere'],
     [
+      // The service's own (English) words stay out: the page says it in the person's language.
       { status: 'id-taken' as const, detail: '@me_too is registered on another device' },
-      'This handle is in use elsewhere: @me_too is registered on another device',
+      'This handle is in use elsewhere',
     ],
     [{ status: 'error' as const, detail: 'Server at 127.0.0.1:9000 refused' }, 'Server at 127.0.0.1:9000 refused'],
     [{ status: 'error' as const }, "Cannot reach Birdcall's service"],
