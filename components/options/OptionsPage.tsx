@@ -28,6 +28,7 @@ export function OptionsPage() {
           id="signal-url"
           data-testid="birdcall-signal-url"
           type="url"
+          dir="ltr"
           spellcheck={false}
           value={text}
           aria-invalid={error !== null}

@@ -177,6 +177,11 @@ describe.each(LANGUAGES)('accessibility in $name', (language) => {
     const popup = await openPage(bob, '/popup.html', `${testid('birdcall-recent-call')}[data-outcome="missed"]`);
     expect(await popup.$$eval(testid('birdcall-recent-call'), (rows) => rows.map((row) => row.getAttribute('data-outcome')))).toEqual(['answered', 'missed']);
     await expectAccessible(popup, language, 'popup with an answered and a missed call');
+    // The symptom Chrome's 75% made: a handle smaller than the line under it.
+    const sizes = await popup.$eval(testid('birdcall-recent-call'), (row) =>
+      ['.handle', '.details'].map((part) => parseFloat(getComputedStyle(row.querySelector(part)!).fontSize)),
+    );
+    expect(sizes[0], 'handle vs details font size').toBeGreaterThan(sizes[1]!);
     if (language.lang === 'en') await expectTooFaintWith(popup, '--danger', '#f4212e', "X's red for a missed call");
     await popup.close();
 
