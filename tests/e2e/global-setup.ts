@@ -53,10 +53,10 @@ export default async function setup({ provide }: TestProject) {
   };
 }
 
-/** `npx wxt build` with the given env; its output is shown only when it fails. */
-function buildExtension(env: Record<string, string>): Promise<void> {
+/** `npx wxt build` (plus `args`, e.g. `-b firefox --mv3`) with the given env; its output is shown only when it fails. */
+export function buildExtension(env: Record<string, string>, args: string[] = []): Promise<void> {
   return new Promise((resolveBuild, reject) => {
-    const child = spawn('npx', ['wxt', 'build'], {
+    const child = spawn('npx', ['wxt', 'build', ...args], {
       cwd: ROOT,
       env: { ...process.env, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -70,7 +70,7 @@ function buildExtension(env: Record<string, string>): Promise<void> {
       process.stderr.write(output);
       reject(
         new Error(
-          `Building the extension for e2e failed (npx wxt build, ${signal ?? `exit code ${code}`}, ` +
+          `Building the extension for e2e failed (npx wxt build ${args.join(' ')}, ${signal ?? `exit code ${code}`}, ` +
             `BIRDCALL_SIGNAL_URL=${env.BIRDCALL_SIGNAL_URL} BIRDCALL_OUT_DIR=${env.BIRDCALL_OUT_DIR}). Its output is above; last lines:\n` +
             output.trim().split('\n').slice(-15).join('\n'),
         ),

@@ -4,10 +4,13 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import puppeteer, { type Browser, type HTTPRequest, type Page, type Target, type WebWorker } from 'puppeteer-core';
+import puppeteer, { type Browser, type Page, type Target, type WebWorker } from 'puppeteer-core';
 import { findChromium } from './chromium';
 import type { ExtensionChrome } from './extension-api';
 import { poll, sleep } from './poll';
+import { serveXPages, type XPageHtml } from './serve-x';
+
+export type { XPageHtml } from './serve-x';
 
 export interface LaunchOptions {
   /** Shows up in temp dir names and error messages, e.g. "alice". */
@@ -32,8 +35,6 @@ export interface LaunchOptions {
    */
   netns?: string;
 }
-
-export type XPageHtml = string | ((path: string, url: URL) => string);
 
 export interface WaitOptions {
   timeoutMs?: number;
@@ -99,6 +100,22 @@ export interface BirdcallBrowser {
   close(): Promise<void>;
 }
 
+/** What the people helpers (./people.ts) need of a browser with Birdcall: Chromium (above) or Firefox (./firefox.ts). */
+export type ExtensionBrowser = Pick<
+  BirdcallBrowser,
+  | 'browser'
+  | 'extensionOrigin'
+  | 'tempDir'
+  | 'evaluateInWorker'
+  | 'openXPage'
+  | 'openExtensionPage'
+  | 'waitForPage'
+  | 'notifications'
+  | 'waitForNotification'
+  | 'clickNotification'
+  | 'close'
+>;
+
 const BASE_FLAGS = [
   '--no-sandbox',
   '--disable-gpu',
@@ -113,10 +130,8 @@ const BASE_FLAGS = [
 
 declare const chrome: ExtensionChrome; // evaluated in the service worker
 
-const X_HOSTS = new Set(['x.com', 'twitter.com']);
-
 /** Browsers not closed yet, killed when the test process exits anyway. */
-const open = new Set<{ pid: number | undefined; tempDir: string }>();
+const open = new Set<LaunchEntry>();
 process.once('exit', () => {
   for (const entry of open) {
     killGroup(entry.pid);
@@ -165,8 +180,7 @@ export async function launchBrowser(extensionDir: string, options: LaunchOptions
   }
 
   const tempDir = mkdtempSync(join(tmpdir(), `birdcall-e2e-${name.replace(/[^\w-]/g, '_')}-`));
-  const entry = { pid: undefined as number | undefined, tempDir };
-  open.add(entry);
+  const entry = trackLaunch(tempDir);
 
   let executablePath = chromium;
   if (options.netns !== undefined) {
@@ -202,8 +216,7 @@ export async function launchBrowser(extensionDir: string, options: LaunchOptions
       dumpio,
     });
   } catch (error) {
-    open.delete(entry);
-    rmSync(tempDir, { recursive: true, force: true });
+    forgetLaunch(entry);
     throw new Error(
       `Could not launch ${chromium}${options.netns !== undefined ? ` in network namespace ${options.netns}` : ''}: ${error instanceof Error ? error.message : String(error)}`,
     );
@@ -324,26 +337,7 @@ export async function launchBrowser(extensionDir: string, options: LaunchOptions
 
   async function openXPage(url: string, html: XPageHtml): Promise<Page> {
     const page = await browser.newPage();
-    await page.setRequestInterception(true);
-    page.on('request', (request: HTTPRequest) => {
-      if (request.isInterceptResolutionHandled()) return;
-      let parsed: URL | null = null;
-      try {
-        parsed = new URL(request.url());
-      } catch {
-        // data: and the like
-      }
-      if (parsed && parsed.protocol === 'https:' && X_HOSTS.has(parsed.hostname)) {
-        if (request.resourceType() === 'document') {
-          const body = typeof html === 'function' ? html(parsed.pathname, parsed) : html;
-          void request.respond({ status: 200, contentType: 'text/html; charset=utf-8', body });
-        } else {
-          void request.respond({ status: 404, contentType: 'text/plain', body: '' });
-        }
-        return;
-      }
-      void request.continue();
-    });
+    await serveXPages(page, html);
     await page.goto(url, { waitUntil: 'domcontentloaded' });
     return page;
   }
@@ -434,7 +428,26 @@ export async function launchBrowser(extensionDir: string, options: LaunchOptions
   };
 }
 
-async function closeBrowser(browser: Browser, entry: { pid: number | undefined; tempDir: string }) {
+/** A launched browser's process and temp dir, killed and removed when the test process exits anyway. */
+export interface LaunchEntry {
+  pid: number | undefined;
+  tempDir: string;
+}
+
+export function trackLaunch(tempDir: string): LaunchEntry {
+  const entry: LaunchEntry = { pid: undefined, tempDir };
+  open.add(entry);
+  return entry;
+}
+
+/** For a launch that failed before there was a browser to close. */
+export function forgetLaunch(entry: LaunchEntry): void {
+  open.delete(entry);
+  rmSync(entry.tempDir, { recursive: true, force: true });
+}
+
+/** Closes the browser, kills whatever is left of its process group, removes its temp dirs. */
+export async function closeBrowser(browser: Browser, entry: LaunchEntry) {
   if (!open.has(entry)) return;
   open.delete(entry);
   const proc = browser.process();

@@ -2,17 +2,17 @@
 import type { Page } from 'puppeteer-core';
 import { inject } from 'vitest';
 import { homePage, profilePage } from '../../fixtures/x-pages';
-import { launchBrowser, type BirdcallBrowser, type LaunchOptions } from './browser';
+import { launchBrowser, type BirdcallBrowser, type ExtensionBrowser, type LaunchOptions } from './browser';
 import { clickDeep, testid } from './dom';
 import type { ExtensionChrome } from './extension-api';
 import { poll } from './poll';
 
 declare const chrome: ExtensionChrome; // evaluated in the service worker
 
-export interface Person {
+export interface Person<B extends ExtensionBrowser = BirdcallBrowser> {
   /** Lowercase, as Birdcall shows it. */
   handle: string;
-  browser: BirdcallBrowser;
+  browser: B;
 }
 
 export interface RecentCallRow {
@@ -23,17 +23,17 @@ export interface RecentCallRow {
 }
 
 /** Whether Birdcall's service can be reached, as Birdcall keeps it ("connected", "offline"...). */
-export function signalStatusOf(browser: BirdcallBrowser): Promise<string | undefined> {
+export function signalStatusOf(browser: ExtensionBrowser): Promise<string | undefined> {
   return browser.evaluateInWorker(async () => ((await chrome.storage.local.get('signal')).signal as { status?: string } | undefined)?.status);
 }
 
 /** Who Birdcall's service says this browser is (the popup's account), or null. */
-export function accountOf(browser: BirdcallBrowser): Promise<{ identity: { handle: string; verified: boolean } | null; signIn: boolean } | null> {
+export function accountOf(browser: ExtensionBrowser): Promise<{ identity: { handle: string; verified: boolean } | null; signIn: boolean } | null> {
   return browser.evaluateInWorker(async () => ((await chrome.storage.local.get('account')).account ?? null) as never);
 }
 
 /** Waits until the service has registered this browser as `handle` and the session is online. */
-export async function waitForIdentity(browser: BirdcallBrowser, handle: string, verified: boolean, timeoutMs = 20_000): Promise<void> {
+export async function waitForIdentity(browser: ExtensionBrowser, handle: string, verified: boolean, timeoutMs = 20_000): Promise<void> {
   let last: unknown;
   await poll(
     async () => {
@@ -58,14 +58,18 @@ export async function signIn(handle: string, options: LaunchOptions & { service?
   const browser = await launchBrowser(inject('extensionDir'), { name: handle, ...launchOptions });
   // A test file with a service of its own: handles there are first come too, per service.
   if (service) await useService(browser, service);
-  // Visiting x.com teaches Birdcall the handle; on an open service it claims it.
+  return visitXAs(browser, handle);
+}
+
+/** `browser` visits x.com signed in to X as `handle`, which teaches Birdcall the handle; on an open service it claims it. */
+export async function visitXAs<B extends ExtensionBrowser>(browser: B, handle: string): Promise<Person<B>> {
   await browser.openXPage('https://x.com/home', homePage(handle));
   await waitForIdentity(browser, handle.toLowerCase(), false);
   return { handle: handle.toLowerCase(), browser };
 }
 
 /** Points the browser's Birdcall at another service, as the options page does. */
-export async function useService(browser: BirdcallBrowser, url: string): Promise<void> {
+export async function useService(browser: ExtensionBrowser, url: string): Promise<void> {
   const page = await browser.openExtensionPage('/options.html');
   try {
     await page.evaluate(async (serviceUrl: string) => {
@@ -78,7 +82,7 @@ export async function useService(browser: BirdcallBrowser, url: string): Promise
 }
 
 /** Clicks "Sign in with X" in the popup (the fake X approves at once) and waits for the verified handle. */
-export async function signInWithX(browser: BirdcallBrowser, expectedHandle: string): Promise<void> {
+export async function signInWithX(browser: ExtensionBrowser, expectedHandle: string): Promise<void> {
   const popup = await browser.openExtensionPage('/popup.html');
   try {
     const button = await popup.waitForSelector(testid('birdcall-sign-in'), { timeout: 15_000 });
@@ -90,12 +94,12 @@ export async function signInWithX(browser: BirdcallBrowser, expectedHandle: stri
 }
 
 /** Opens the callee's profile as the caller (the page stays open). */
-export function openProfile(caller: Person, callee: string): Promise<Page> {
+export function openProfile(caller: Person<ExtensionBrowser>, callee: string): Promise<Page> {
   return caller.browser.openXPage(`https://x.com/${callee}`, profilePage({ viewer: caller.handle, profile: callee }));
 }
 
 /** Opens the callee's profile as the caller and clicks the call button; returns the caller's call window. */
-export async function callFromProfile(caller: Person, callee: string, kind: 'audio' | 'video'): Promise<Page> {
+export async function callFromProfile(caller: Person<ExtensionBrowser>, callee: string, kind: 'audio' | 'video'): Promise<Page> {
   const profile = await openProfile(caller, callee);
   await clickDeep(profile, testid(`birdcall-call-${kind}`));
   const callWindow = await caller.browser.waitForPage('/call.html');
@@ -110,7 +114,7 @@ export async function acceptFromNotification(callee: Person): Promise<Page> {
 }
 
 /** The rows of the toolbar popup's recent calls, newest first. */
-export async function popupRows(person: Person): Promise<RecentCallRow[]> {
+export async function popupRows(person: Person<ExtensionBrowser>): Promise<RecentCallRow[]> {
   const popup = await person.browser.openExtensionPage('/popup.html');
   try {
     await popup.waitForSelector(testid('birdcall-recent-call'), { timeout: 10_000 });
@@ -127,8 +131,10 @@ export async function popupRows(person: Person): Promise<RecentCallRow[]> {
   }
 }
 
-export async function closeCallWindows(person: Person): Promise<void> {
+export async function closeCallWindows(person: Person<ExtensionBrowser>): Promise<void> {
   for (const page of await person.browser.browser.pages()) {
-    if (page.url().includes('/call.html')) await page.close();
+    // Firefox reports extension pages as about:blank: ask the page.
+    const url = page.url() === 'about:blank' ? await page.evaluate(() => location.href).catch(() => '') : page.url();
+    if (url.includes('/call.html')) await page.close();
   }
 }
