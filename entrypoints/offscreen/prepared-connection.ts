@@ -19,6 +19,9 @@ function withoutRelatedAddress(line: string): string {
 }
 
 export class PreparedConnection {
+  /** Negotiation steps run one after another: a candidate must not overtake the description it belongs to. */
+  private steps: Promise<void> = Promise.resolve();
+
   private constructor(
     readonly pc: RTCPeerConnection,
     private readonly send: (signal: PreparedSignal) => void,
@@ -79,8 +82,14 @@ export class PreparedConnection {
     return this.pc.getReceivers().map((receiver) => receiver.track);
   }
 
-  /** Accepted: the call's camera and microphone go out on it now. */
+  /** Once the descriptions and candidates received so far are applied. */
+  settled(): Promise<void> {
+    return this.steps;
+  }
+
+  /** Accepted: the call's camera and microphone go out on it now (once its transceivers exist: the caller's come with the offer). */
   async transmit(stream: MediaStream): Promise<void> {
+    await this.steps;
     for (const transceiver of this.pc.getTransceivers()) {
       const track = stream.getTracks().find((t) => t.kind === transceiver.receiver.track.kind);
       if (track) await transceiver.sender.replaceTrack(track);
@@ -97,11 +106,10 @@ export class PreparedConnection {
   }
 
   /** Negotiation steps of a connection that may be closed under them: a refused step leaves it unused, nothing more. */
-  private async step(action: () => Promise<void>): Promise<void> {
-    try {
-      await action();
-    } catch (error) {
+  private step(action: () => Promise<void>): Promise<void> {
+    this.steps = this.steps.then(action).catch((error: unknown) => {
       if (this.pc.connectionState !== 'closed') console.warn('Birdcall: relay pre-connection step refused:', error);
-    }
+    });
+    return this.steps;
   }
 }
