@@ -14,22 +14,18 @@
  * relay-only with "Always relay calls"). The service relays PeerJS signaling only between the two
  * session ids of an accepted call.
  */
-import type { MediaConnection } from "peerjs";
-import type { CallKind, EndReason } from "@/lib/call-state";
-import type { Handle } from "@/lib/handle";
-import type { Phrase } from "@/lib/i18n";
-import type { CallMedia } from "@/lib/media-bridge";
-import { describeMediaError, type MediaDevices } from "@/lib/media-devices";
-import type { OffscreenEvent } from "@/lib/messages";
-import type { ClientMessage, EndedReason, ServerMessage } from "@/lib/wire";
-import { PreparedConnection, type PreparedSignal } from "./prepared-connection";
-import { startRingtone } from "./ringtone";
+import type { MediaConnection } from 'peerjs';
+import type { CallKind, EndReason } from '@/lib/call-state';
+import type { Handle } from '@/lib/handle';
+import type { Phrase } from '@/lib/i18n';
+import type { CallMedia } from '@/lib/media-bridge';
+import { describeMediaError, type MediaDevices } from '@/lib/media-devices';
+import type { OffscreenEvent } from '@/lib/messages';
+import type { ClientMessage, EndedReason, ServerMessage } from '@/lib/wire';
+import { PreparedConnection, type PreparedSignal } from './prepared-connection';
+import { startRingtone } from './ringtone';
 
-type Report = OffscreenEvent extends infer E
-  ? E extends { to: "background" }
-    ? Omit<E, "to">
-    : never
-  : never;
+type Report = OffscreenEvent extends infer E ? (E extends { to: 'background' } ? Omit<E, 'to'> : never) : never;
 
 export interface SessionHost {
   readonly devices: MediaDevices;
@@ -41,11 +37,7 @@ export interface SessionHost {
   /** The call's media path went away: make sure the way to the service still works (it carries the restart). */
   checkService(): void;
   /** Places the PeerJS media call to a session peer id (caller side). */
-  call(
-    peerId: string,
-    stream: MediaStream,
-    callId: string,
-  ): MediaConnection | null;
+  call(peerId: string, stream: MediaStream, callId: string): MediaConnection | null;
   /** What this call's connection is made with now: the service's ICE servers, relay-only when chosen. */
   callConfiguration(): RTCConfiguration | null;
   /** A relay pre-connection's: the service's TURN servers, relay-only; null when it offers none. */
@@ -65,10 +57,10 @@ const MAX_PREPARED = 4;
 /** An accepted call waits this long for its pre-connection to finish connecting before it places a PeerJS call instead. */
 const PREPARED_WAIT_MS = 2_000;
 /** The callee's pre-connection, to the caller. */
-const TO_CALLER = "caller";
+const TO_CALLER = 'caller';
 
-type MediaSignal = Extract<ServerMessage, { type: "media-signal" }>;
-type MediaSignalCandidate = NonNullable<MediaSignal["candidate"]>;
+type MediaSignal = Extract<ServerMessage, { type: 'media-signal' }>;
+type MediaSignalCandidate = NonNullable<MediaSignal['candidate']>;
 
 export class CallSession {
   private local: Promise<MediaStream | null> | null = null;
@@ -99,45 +91,34 @@ export class CallSession {
     private readonly host: SessionHost,
     readonly callId: string,
     readonly remote: Handle,
-    readonly direction: "outgoing" | "incoming",
+    readonly direction: 'outgoing' | 'incoming',
     readonly kind: CallKind,
   ) {}
 
-  static dial(
-    host: SessionHost,
-    callId: string,
-    remote: Handle,
-    kind: CallKind,
-  ): CallSession {
-    const session = new CallSession(host, callId, remote, "outgoing", kind);
-    if (!host.send({ v: 1, type: "ring", callId, to: remote, kind })) {
-      session.end("failed", { key: "serviceUnreachable" });
+  static dial(host: SessionHost, callId: string, remote: Handle, kind: CallKind): CallSession {
+    const session = new CallSession(host, callId, remote, 'outgoing', kind);
+    if (!host.send({ v: 1, type: 'ring', callId, to: remote, kind })) {
+      session.end('failed', { key: 'serviceUnreachable' });
       return session;
     }
     session.openLocalMedia();
     session.after(RING_TIMEOUT_MS, () => {
       if (session.accepted) return;
-      session.host.send({ v: 1, type: "cancel", callId });
-      session.end("no-answer");
+      session.host.send({ v: 1, type: 'cancel', callId });
+      session.end('no-answer');
     });
     return session;
   }
 
-  static ring(
-    host: SessionHost,
-    callId: string,
-    from: Handle,
-    kind: CallKind,
-    verified: boolean,
-  ): CallSession {
-    const session = new CallSession(host, callId, from, "incoming", kind);
-    host.report({ type: "incoming", callId, from, kind, verified });
+  static ring(host: SessionHost, callId: string, from: Handle, kind: CallKind, verified: boolean): CallSession {
+    const session = new CallSession(host, callId, from, 'incoming', kind);
+    host.report({ type: 'incoming', callId, from, kind, verified });
     // After the report: creating an AudioContext can take 100 ms, the notification must not wait.
     session.stopRingtone = startRingtone(host.devices);
-    if (kind === "video") session.previewCamera();
+    if (kind === 'video') session.previewCamera();
     session.prepareToCaller();
     session.after(RING_TIMEOUT_MS, () => {
-      if (!session.accepted) session.end("no-answer");
+      if (!session.accepted) session.end('no-answer');
     });
     return session;
   }
@@ -153,15 +134,15 @@ export class CallSession {
    * accepted call goes on; the service keeps it for the device's next socket.
    */
   serviceLost(): void {
-    if (!this.accepted) this.end("failed", { key: "serviceLostWhileRinging" });
+    if (!this.accepted) this.end('failed', { key: 'serviceLostWhileRinging' });
   }
 
   accept(): void {
-    if (this.direction !== "incoming" || this.accepted || this.ended) return;
+    if (this.direction !== 'incoming' || this.accepted || this.ended) return;
     this.accepted = true;
     this.silenceRingtone();
-    if (!this.host.send({ v: 1, type: "accept", callId: this.callId })) {
-      this.end("failed", { key: "serviceUnreachable" });
+    if (!this.host.send({ v: 1, type: 'accept', callId: this.callId })) {
+      this.end('failed', { key: 'serviceUnreachable' });
       return;
     }
     this.expectMediaSoon();
@@ -171,15 +152,15 @@ export class CallSession {
   }
 
   decline(): void {
-    this.host.send({ v: 1, type: "decline", callId: this.callId });
+    this.host.send({ v: 1, type: 'decline', callId: this.callId });
     this.dispose();
   }
 
   hangup(): void {
-    const ringing = this.direction === "outgoing" && !this.accepted;
+    const ringing = this.direction === 'outgoing' && !this.accepted;
     this.host.send({
       v: 1,
-      type: ringing ? "cancel" : "hangup",
+      type: ringing ? 'cancel' : 'hangup',
       callId: this.callId,
     });
     this.dispose();
@@ -189,10 +170,10 @@ export class CallSession {
   connect(peerId: string, verified: boolean): void {
     if (this.ended || this.remotePeerId) return;
     this.remotePeerId = peerId;
-    if (this.direction === "outgoing") {
+    if (this.direction === 'outgoing') {
       this.accepted = true;
       this.host.report({
-        type: "remote-accepted",
+        type: 'remote-accepted',
         callId: this.callId,
         verified,
       });
@@ -200,14 +181,7 @@ export class CallSession {
       const prepared = this.prepared.get(peerId);
       if (prepared?.usable) {
         this.usePrepared(prepared);
-        if (!prepared.ready)
-          this.after(
-            PREPARED_WAIT_MS,
-            () =>
-              this.adopted === prepared &&
-              !prepared.ready &&
-              this.preparedFailed(),
-          );
+        if (!prepared.ready) this.after(PREPARED_WAIT_MS, () => this.adopted === prepared && !prepared.ready && this.preparedFailed());
       } else {
         this.closePrepared();
         void this.placeMediaCall(peerId);
@@ -222,13 +196,7 @@ export class CallSession {
   /** A PeerJS media call reached this browser while this session was on. */
   answer(call: MediaConnection): void {
     const metadata = call.metadata as { callId?: unknown } | undefined;
-    if (
-      this.direction !== "incoming" ||
-      !this.accepted ||
-      this.ended ||
-      this.media ||
-      metadata?.callId !== this.callId
-    ) {
+    if (this.direction !== 'incoming' || !this.accepted || this.ended || this.media || metadata?.callId !== this.callId) {
       call.close();
       return;
     }
@@ -258,13 +226,11 @@ export class CallSession {
   }
 
   setMuted(muted: boolean): void {
-    for (const track of this.localStream?.getAudioTracks() ?? [])
-      track.enabled = !muted;
+    for (const track of this.localStream?.getAudioTracks() ?? []) track.enabled = !muted;
   }
 
   setCameraOff(cameraOff: boolean): void {
-    for (const track of this.localStream?.getVideoTracks() ?? [])
-      track.enabled = !cameraOff;
+    for (const track of this.localStream?.getVideoTracks() ?? []) track.enabled = !cameraOff;
   }
 
   private async placeMediaCall(peerId: string): Promise<void> {
@@ -272,7 +238,7 @@ export class CallSession {
     if (this.ended || !stream) return;
     const call = this.host.call(peerId, stream, this.callId);
     if (!call) {
-      this.fail({ key: "serviceUnreachable" });
+      this.fail({ key: 'serviceUnreachable' });
       return;
     }
     this.useMedia(call);
@@ -280,14 +246,12 @@ export class CallSession {
 
   private useMedia(call: MediaConnection): void {
     this.media = call;
-    call.on("close", () =>
-      this.end(this.connected ? "remote-hung-up" : "failed", {
-        key: "connectionLost",
+    call.on('close', () =>
+      this.end(this.connected ? 'remote-hung-up' : 'failed', {
+        key: 'connectionLost',
       }),
     );
-    call.on("error", (error) =>
-      console.warn("Birdcall: media connection error:", error),
-    );
+    call.on('error', (error) => console.warn('Birdcall: media connection error:', error));
     if (call.peerConnection) this.watchMedia(call.peerConnection);
   }
 
@@ -297,32 +261,17 @@ export class CallSession {
     if (!config) return;
     this.prepared.set(
       TO_CALLER,
-      PreparedConnection.offer(
-        this.host.devices.createPeerConnection(config),
-        this.kind,
-        (signal) => this.sendSignal(signal),
-      ),
+      PreparedConnection.offer(this.host.devices.createPeerConnection(config), this.kind, (signal) => this.sendSignal(signal)),
     );
   }
 
   /** Caller, while ringing: the pre-connection a ringing device offers (made on its first signal, an offer). */
-  private preparedFrom(
-    peer: string,
-    message: MediaSignal,
-  ): PreparedConnection | null {
+  private preparedFrom(peer: string, message: MediaSignal): PreparedConnection | null {
     const known = this.prepared.get(peer);
-    if (
-      known ||
-      message.description?.type !== "offer" ||
-      this.prepared.size >= MAX_PREPARED
-    )
-      return known ?? null;
+    if (known || message.description?.type !== 'offer' || this.prepared.size >= MAX_PREPARED) return known ?? null;
     const config = this.host.relayConfiguration();
     if (!config) return null;
-    const prepared = PreparedConnection.answering(
-      this.host.devices.createPeerConnection(config),
-      (signal) => this.sendSignal(signal, peer),
-    );
+    const prepared = PreparedConnection.answering(this.host.devices.createPeerConnection(config), (signal) => this.sendSignal(signal, peer));
     this.prepared.set(peer, prepared);
     return prepared;
   }
@@ -340,16 +289,14 @@ export class CallSession {
     this.takeOver(prepared.pc);
     this.watchMedia(prepared.pc, prepared.remoteTracks());
     void this.local?.then((stream) => {
-      if (stream && !this.ended && this.adopted === prepared)
-        return prepared.transmit(stream);
+      if (stream && !this.ended && this.adopted === prepared) return prepared.transmit(stream);
     });
   }
 
   /** The pre-connection cannot carry the call: the caller places the PeerJS call; the callee answers it when it comes. */
   private preparedFailed(): void {
     this.dropAdopted();
-    if (this.direction === "outgoing" && this.remotePeerId)
-      void this.placeMediaCall(this.remotePeerId);
+    if (this.direction === 'outgoing' && this.remotePeerId) void this.placeMediaCall(this.remotePeerId);
   }
 
   private dropAdopted(): void {
@@ -362,15 +309,14 @@ export class CallSession {
 
   /** Closes the pre-connections, but the one kept. */
   private closePrepared(kept?: PreparedConnection): void {
-    for (const prepared of this.prepared.values())
-      if (prepared !== kept) prepared.close();
+    for (const prepared of this.prepared.values()) if (prepared !== kept) prepared.close();
     this.prepared.clear();
   }
 
   private sendSignal(signal: PreparedSignal, peer?: string): void {
     this.host.send({
       v: 1,
-      type: "media-signal",
+      type: 'media-signal',
       callId: this.callId,
       ...(peer ? { peer } : {}),
       ...signal,
@@ -399,7 +345,7 @@ export class CallSession {
           (opened) => this.adopt(opened),
           (error: unknown) => {
             const { permission, detail } = describeMediaError(error);
-            if (permission) this.host.report({ type: "permission-needed" });
+            if (permission) this.host.report({ type: 'permission-needed' });
             this.fail(detail);
             return null;
           },
@@ -418,10 +364,7 @@ export class CallSession {
   }
 
   /** Remote tracks as they arrive (or already there); the call is connected when the first one carries media. */
-  private watchMedia(
-    pc: RTCPeerConnection,
-    existing: MediaStreamTrack[] = [],
-  ): void {
+  private watchMedia(pc: RTCPeerConnection, existing: MediaStreamTrack[] = []): void {
     const tracks: MediaStreamTrack[] = [];
     const add = (track: MediaStreamTrack) => {
       if (this.ended || tracks.includes(track)) return;
@@ -430,21 +373,20 @@ export class CallSession {
       this.remoteStream = new MediaStream(tracks);
       this.publish();
       if (track.muted)
-        track.addEventListener("unmute", () => this.markConnected(), {
+        track.addEventListener('unmute', () => this.markConnected(), {
           once: true,
         });
       else this.markConnected();
     };
     for (const track of existing) add(track);
-    pc.addEventListener("track", ({ track }) => add(track));
-    pc.addEventListener("connectionstatechange", () => {
+    pc.addEventListener('track', ({ track }) => add(track));
+    pc.addEventListener('connectionstatechange', () => {
       const state = pc.connectionState;
-      if (state === "connected") this.resumed();
-      else if (state === "disconnected" || state === "failed") {
+      if (state === 'connected') this.resumed();
+      else if (state === 'disconnected' || state === 'failed') {
         if (this.connected) this.interrupted(state);
-        else if (state === "failed" && this.adopted?.pc === pc)
-          this.preparedFailed();
-        else if (state === "failed") this.fail({ key: "couldNotConnect" });
+        else if (state === 'failed' && this.adopted?.pc === pc) this.preparedFailed();
+        else if (state === 'failed') this.fail({ key: 'couldNotConnect' });
       }
     });
   }
@@ -457,7 +399,7 @@ export class CallSession {
       if (candidate)
         this.host.send({
           v: 1,
-          type: "media-signal",
+          type: 'media-signal',
           callId: this.callId,
           candidate: candidate.toJSON() as MediaSignalCandidate,
         });
@@ -465,24 +407,19 @@ export class CallSession {
   }
 
   /** The path is gone: say so, restart ICE (the caller offers; the callee answers), give up after the deadline. */
-  private interrupted(state: "disconnected" | "failed"): void {
+  private interrupted(state: 'disconnected' | 'failed'): void {
     if (!this.interruption) {
-      this.host.report({ type: "media-interrupted", callId: this.callId });
+      this.host.report({ type: 'media-interrupted', callId: this.callId });
       this.host.checkService();
       this.interruption = {
-        deadline: this.after(RECONNECT_DEADLINE_MS, () =>
-          this.fail({ key: "networkPathLost" }),
-        ),
+        deadline: this.after(RECONNECT_DEADLINE_MS, () => this.fail({ key: 'networkPathLost' })),
         restarts: null,
       };
     }
-    if (this.direction !== "outgoing" || this.interruption.restarts) return;
-    const restart = () =>
-      void this.restartIce().catch((error: unknown) =>
-        console.warn("Birdcall: ICE restart failed:", error),
-      );
+    if (this.direction !== 'outgoing' || this.interruption.restarts) return;
+    const restart = () => void this.restartIce().catch((error: unknown) => console.warn('Birdcall: ICE restart failed:', error));
     this.interruption.restarts = setInterval(restart, RESTART_EVERY_MS);
-    if (state === "failed") restart();
+    if (state === 'failed') restart();
     else this.after(RESTART_AFTER_MS, () => this.interruption && restart());
   }
 
@@ -491,7 +428,7 @@ export class CallSession {
     this.clear(this.interruption.deadline);
     if (this.interruption.restarts) clearInterval(this.interruption.restarts);
     this.interruption = null;
-    this.host.report({ type: "media-connected", callId: this.callId });
+    this.host.report({ type: 'media-connected', callId: this.callId });
   }
 
   private async restartIce(): Promise<void> {
@@ -504,14 +441,10 @@ export class CallSession {
 
   private sendDescription(pc: RTCPeerConnection): void {
     const description = pc.localDescription;
-    if (
-      !description ||
-      (description.type !== "offer" && description.type !== "answer")
-    )
-      return;
+    if (!description || (description.type !== 'offer' && description.type !== 'answer')) return;
     this.host.send({
       v: 1,
-      type: "media-signal",
+      type: 'media-signal',
       callId: this.callId,
       description: { type: description.type, sdp: description.sdp },
     });
@@ -523,11 +456,7 @@ export class CallSession {
     const pc = this.pc;
     if (!pc) {
       const prepared =
-        this.direction === "incoming"
-          ? this.prepared.get(TO_CALLER)
-          : !this.accepted && message.peer
-            ? this.preparedFrom(message.peer, message)
-            : null;
+        this.direction === 'incoming' ? this.prepared.get(TO_CALLER) : !this.accepted && message.peer ? this.preparedFrom(message.peer, message) : null;
       await prepared?.signal(message);
       return;
     }
@@ -535,29 +464,23 @@ export class CallSession {
     await this.adopted?.settled();
     if (this.ended || this.pc !== pc) return;
     try {
-      if (
-        message.description?.type === "offer" &&
-        this.direction === "incoming"
-      ) {
+      if (message.description?.type === 'offer' && this.direction === 'incoming') {
         await pc.setRemoteDescription(message.description);
         await pc.setLocalDescription(await pc.createAnswer());
         this.sendDescription(pc);
-      } else if (
-        message.description?.type === "answer" &&
-        pc.signalingState === "have-local-offer"
-      ) {
+      } else if (message.description?.type === 'answer' && pc.signalingState === 'have-local-offer') {
         await pc.setRemoteDescription(message.description);
       }
       if (message.candidate) await pc.addIceCandidate(message.candidate);
     } catch (error) {
-      console.warn("Birdcall: renegotiation step refused:", error);
+      console.warn('Birdcall: renegotiation step refused:', error);
     }
   }
 
   /** Once both said yes, media must flow within MEDIA_TIMEOUT_MS, or the call has failed. */
   private expectMediaSoon(): void {
     this.after(MEDIA_TIMEOUT_MS, () => {
-      if (!this.connected) this.fail({ key: "couldNotConnect" });
+      if (!this.connected) this.fail({ key: 'couldNotConnect' });
     });
   }
 
@@ -566,36 +489,29 @@ export class CallSession {
     this.connected = true;
     const pc = this.media?.peerConnection;
     if (pc && !this.pc) this.takeOver(pc);
-    this.host.report({ type: "media-connected", callId: this.callId });
+    this.host.report({ type: 'media-connected', callId: this.callId });
     // Media flows on the relay pre-connection: now look for the path each side's policy allows.
-    if (this.adopted && this.direction === "outgoing")
-      void this.restartIce().catch((error: unknown) =>
-        console.warn("Birdcall: ICE restart failed:", error),
-      );
+    if (this.adopted && this.direction === 'outgoing') void this.restartIce().catch((error: unknown) => console.warn('Birdcall: ICE restart failed:', error));
   }
 
   private fail(detail: Phrase): void {
     if (!this.ended)
       this.host.send({
         v: 1,
-        type: this.accepted
-          ? "hangup"
-          : this.direction === "outgoing"
-            ? "cancel"
-            : "decline",
+        type: this.accepted ? 'hangup' : this.direction === 'outgoing' ? 'cancel' : 'decline',
         callId: this.callId,
       });
-    this.end("failed", detail);
+    this.end('failed', detail);
   }
 
   /** Ends the call because of something that happened here or remotely, and tells the background. */
   private end(reason: EndReason, detail?: Phrase): void {
     if (this.ended) return;
     this.host.report({
-      type: "ended",
+      type: 'ended',
       callId: this.callId,
       reason,
-      ...(reason === "failed" && detail ? { detail } : {}),
+      ...(reason === 'failed' && detail ? { detail } : {}),
     });
     this.dispose();
   }
