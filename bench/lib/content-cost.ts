@@ -3,8 +3,9 @@
  * from CPU profiles of the page's main thread and attributed per script: a sample whose stack holds
  * a frame of the extension is the extension's, any other JavaScript sample the page's, however it
  * was entered (tasks, promise continuations, MutationObserver callbacks, events). Timelines run in
- * a browser with Birdcall and one without at the same time, and in two without (A/A: the bench's
- * own noise), so the machine's load hits both sides of every ratio alike.
+ * a browser with Birdcall and one without at the same time, and in two others without (A/A: the
+ * bench's own noise), so the machine's load hits both sides of every ratio alike; each of the four
+ * browsers runs every pass once, so none is warmer than its partner.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -298,7 +299,12 @@ export interface ContentCost {
  */
 export async function measureContentCost(options: { passes: number; surfaceRuns: number; log: (text: string) => void }): Promise<ContentCost> {
   const { passes, surfaceRuns, log } = options;
-  const [birdcall, without, control] = await Promise.all([signIn(VIEWER), launchWithoutBirdcall('no-birdcall'), launchWithoutBirdcall('no-birdcall-aa')]);
+  const [birdcall, without, first, second] = await Promise.all([
+    signIn(VIEWER),
+    launchWithoutBirdcall('no-birdcall'),
+    launchWithoutBirdcall('no-birdcall-a'),
+    launchWithoutBirdcall('no-birdcall-b'),
+  ]);
   try {
     // Only the pages under test stay open (signIn left x.com/home open).
     for (const page of await birdcall.browser.browser.pages()) if (page.url().startsWith('https://x.com/')) await page.close();
@@ -307,17 +313,18 @@ export async function measureContentCost(options: { passes: number; surfaceRuns:
     const timelines = {} as Record<Timeline, TimelineCost>;
     for (const name of Object.keys(pages) as Timeline[]) {
       const { cells } = pages[name];
-      const [w, wo, aa] = await Promise.all([birdcall.browser, without.browser, control.browser].map((b) => openTimeline(b, pages[name])));
+      const tabs = await Promise.all([birdcall.browser, without.browser, first.browser, second.browser].map((b) => openTimeline(b, pages[name])));
+      const [w, wo, a1, a2] = tabs as [Page, Page, Page, Page];
       await sleep(SETTLE_MS);
-      await Promise.all([w, wo, aa].map((page) => timelinePass(page, 200))); // warm-up
+      await Promise.all(tabs.map((page) => timelinePass(page, 200))); // warm-up
       const passed: TimelineCost['passes'] = { with: [], without: [], aaFirst: [], aaSecond: [] };
       const pair = async () => {
-        const [a, b] = await Promise.all([timelinePass(w!, cells), timelinePass(wo!, cells)]);
+        const [a, b] = await Promise.all([timelinePass(w, cells), timelinePass(wo, cells)]);
         passed.with.push(a);
         passed.without.push(b);
       };
       const aaPair = async () => {
-        const [a, b] = await Promise.all([timelinePass(aa!, cells), timelinePass(wo!, cells)]);
+        const [a, b] = await Promise.all([timelinePass(a1, cells), timelinePass(a2, cells)]);
         passed.aaFirst.push(a);
         passed.aaSecond.push(b);
       };
@@ -325,7 +332,7 @@ export async function measureContentCost(options: { passes: number; surfaceRuns:
         if (pass % 2 === 0) await pair().then(aaPair);
         else await aaPair().then(pair);
       }
-      await Promise.all([w, wo, aa].map((page) => page!.close()));
+      await Promise.all(tabs.map((page) => page.close()));
       timelines[name] = summarize(passed, cells);
       log(`content cost, ${pages[name].label}: ${JSON.stringify({ ...timelines[name], passes: undefined })}`);
     }
@@ -366,7 +373,7 @@ export async function measureContentCost(options: { passes: number; surfaceRuns:
     };
     return { rows: rows(results, pages), results };
   } finally {
-    await Promise.all([birdcall.browser.close(), without.close(), control.close()]);
+    await Promise.all([birdcall.browser.close(), without.close(), first.close(), second.close()]);
   }
 }
 
