@@ -463,6 +463,9 @@ export class CallSession {
     // Accepted on a pre-connection whose own negotiation may still be under way: after it.
     await this.adopted?.settled();
     if (this.ended || this.pc !== pc) return;
+    // Accepted on a pre-connection whose own negotiation may still be under way: after it.
+    await this.adopted?.settled();
+    if (this.ended || this.pc !== pc) return;
     try {
       if (message.description?.type === 'offer' && this.direction === 'incoming') {
         await pc.setRemoteDescription(message.description);
