@@ -80,10 +80,7 @@ export class CallSession {
   private readonly prepared = new Map<string, PreparedConnection>();
   /** The pre-connection the call's media goes on, once accepted. */
   private adopted: PreparedConnection | null = null;
-  private interruption: {
-    deadline: ReturnType<typeof setTimeout>;
-    restarts: ReturnType<typeof setInterval> | null;
-  } | null = null;
+  private interruption: { deadline: ReturnType<typeof setTimeout>; restarts: ReturnType<typeof setInterval> | null } | null = null;
   private readonly timers = new Set<ReturnType<typeof setTimeout>>();
   private stopRingtone: (() => void) | null = null;
 
@@ -158,11 +155,7 @@ export class CallSession {
 
   hangup(): void {
     const ringing = this.direction === 'outgoing' && !this.accepted;
-    this.host.send({
-      v: 1,
-      type: ringing ? 'cancel' : 'hangup',
-      callId: this.callId,
-    });
+    this.host.send({ v: 1, type: ringing ? 'cancel' : 'hangup', callId: this.callId });
     this.dispose();
   }
 
@@ -172,11 +165,7 @@ export class CallSession {
     this.remotePeerId = peerId;
     if (this.direction === 'outgoing') {
       this.accepted = true;
-      this.host.report({
-        type: 'remote-accepted',
-        callId: this.callId,
-        verified,
-      });
+      this.host.report({ type: 'remote-accepted', callId: this.callId, verified });
       this.expectMediaSoon();
       const prepared = this.prepared.get(peerId);
       if (prepared?.usable) {
@@ -246,11 +235,7 @@ export class CallSession {
 
   private useMedia(call: MediaConnection): void {
     this.media = call;
-    call.on('close', () =>
-      this.end(this.connected ? 'remote-hung-up' : 'failed', {
-        key: 'connectionLost',
-      }),
-    );
+    call.on('close', () => this.end(this.connected ? 'remote-hung-up' : 'failed', { key: 'connectionLost' }));
     call.on('error', (error) => console.warn('Birdcall: media connection error:', error));
     if (call.peerConnection) this.watchMedia(call.peerConnection);
   }
@@ -314,13 +299,7 @@ export class CallSession {
   }
 
   private sendSignal(signal: PreparedSignal, peer?: string): void {
-    this.host.send({
-      v: 1,
-      type: 'media-signal',
-      callId: this.callId,
-      ...(peer ? { peer } : {}),
-      ...signal,
-    });
+    this.host.send({ v: 1, type: 'media-signal', callId: this.callId, ...(peer ? { peer } : {}), ...signal });
   }
 
   /**
@@ -372,10 +351,7 @@ export class CallSession {
       // A new stream object, so the call window re-attaches it with every track.
       this.remoteStream = new MediaStream(tracks);
       this.publish();
-      if (track.muted)
-        track.addEventListener('unmute', () => this.markConnected(), {
-          once: true,
-        });
+      if (track.muted) track.addEventListener('unmute', () => this.markConnected(), { once: true });
       else this.markConnected();
     };
     for (const track of existing) add(track);
@@ -396,13 +372,7 @@ export class CallSession {
     this.pc = pc;
     pc.oniceconnectionstatechange = null;
     pc.onicecandidate = ({ candidate }) => {
-      if (candidate)
-        this.host.send({
-          v: 1,
-          type: 'media-signal',
-          callId: this.callId,
-          candidate: candidate.toJSON() as MediaSignalCandidate,
-        });
+      if (candidate) this.host.send({ v: 1, type: 'media-signal', callId: this.callId, candidate: candidate.toJSON() as MediaSignalCandidate });
     };
   }
 
@@ -442,12 +412,7 @@ export class CallSession {
   private sendDescription(pc: RTCPeerConnection): void {
     const description = pc.localDescription;
     if (!description || (description.type !== 'offer' && description.type !== 'answer')) return;
-    this.host.send({
-      v: 1,
-      type: 'media-signal',
-      callId: this.callId,
-      description: { type: description.type, sdp: description.sdp },
-    });
+    this.host.send({ v: 1, type: 'media-signal', callId: this.callId, description: { type: description.type, sdp: description.sdp } });
   }
 
   /** The other side's pre-connection signal or renegotiation, through the service. */
@@ -460,9 +425,6 @@ export class CallSession {
       await prepared?.signal(message);
       return;
     }
-    // Accepted on a pre-connection whose own negotiation may still be under way: after it.
-    await this.adopted?.settled();
-    if (this.ended || this.pc !== pc) return;
     // Accepted on a pre-connection whose own negotiation may still be under way: after it.
     await this.adopted?.settled();
     if (this.ended || this.pc !== pc) return;
@@ -498,24 +460,14 @@ export class CallSession {
   }
 
   private fail(detail: Phrase): void {
-    if (!this.ended)
-      this.host.send({
-        v: 1,
-        type: this.accepted ? 'hangup' : this.direction === 'outgoing' ? 'cancel' : 'decline',
-        callId: this.callId,
-      });
+    if (!this.ended) this.host.send({ v: 1, type: this.accepted ? 'hangup' : this.direction === 'outgoing' ? 'cancel' : 'decline', callId: this.callId });
     this.end('failed', detail);
   }
 
   /** Ends the call because of something that happened here or remotely, and tells the background. */
   private end(reason: EndReason, detail?: Phrase): void {
     if (this.ended) return;
-    this.host.report({
-      type: 'ended',
-      callId: this.callId,
-      reason,
-      ...(reason === 'failed' && detail ? { detail } : {}),
-    });
+    this.host.report({ type: 'ended', callId: this.callId, reason, ...(reason === 'failed' && detail ? { detail } : {}) });
     this.dispose();
   }
 
@@ -544,10 +496,7 @@ export class CallSession {
   }
 
   private publish(): void {
-    this.host.publishMedia({
-      local: this.localStream,
-      remote: this.remoteStream,
-    });
+    this.host.publishMedia({ local: this.localStream, remote: this.remoteStream });
   }
 
   private after(ms: number, action: () => void): ReturnType<typeof setTimeout> {
