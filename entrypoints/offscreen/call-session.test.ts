@@ -798,7 +798,7 @@ describe('the relay pre-connection while ringing', () => {
     expect(t.connections).toHaveLength(4);
   });
 
-  it('accepted on a connected pre-connection: the caller sends its camera on it, no PeerJS call; media flows, then it restarts ICE off the relay', async () => {
+  it('accepted on a connected pre-connection: the caller sends its camera on it, no PeerJS call; 2 s after media flows it restarts ICE off the relay', async () => {
     const t = setup({ relay: true });
     const session = CallSession.dial(t.host, callId, bob, 'video');
     await settle();
@@ -815,7 +815,11 @@ describe('the relay pre-connection while ringing', () => {
     expect(t.types()).toEqual(['remote-accepted']);
     pc.transceivers[1]!.receiver.track.arrive();
     expect(t.types()).toEqual(['remote-accepted', 'media-connected']);
-    await settle();
+    // The first frames go through on the relay; the move to a direct path comes 2 s later.
+    await vi.advanceTimersByTimeAsync(1_900);
+    expect(pc.restarts).toBe(0);
+    await vi.advanceTimersByTimeAsync(200);
+    expect(pc.restarts).toBe(1);
     expect(signals(t).at(-1)).toEqual({ v: 1, type: 'media-signal', callId, description: { type: 'offer', sdp: 'v=0 offer m=audio m=video ice-restart' } });
     await session.mediaSignal(fromCaller({ description: { type: 'answer', sdp: 'v=0 answer' } }));
     expect(pc.remoteDescriptions.at(-1)).toEqual({ type: 'answer', sdp: 'v=0 answer' });

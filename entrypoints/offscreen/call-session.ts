@@ -56,6 +56,8 @@ const RESTART_EVERY_MS = 5_000;
 const MAX_PREPARED = 4;
 /** An accepted call waits this long for its pre-connection to finish connecting before it places a PeerJS call instead. */
 const PREPARED_WAIT_MS = 2_000;
+/** A call on the relay pre-connection moves to the path each side allows this long after media flowed. */
+const UPGRADE_AFTER_MS = 2_000;
 /** The callee's pre-connection, to the caller. */
 const TO_CALLER = 'caller';
 
@@ -455,8 +457,10 @@ export class CallSession {
     const pc = this.media?.peerConnection;
     if (pc && !this.pc) this.takeOver(pc);
     this.host.report({ type: 'media-connected', callId: this.callId });
-    // Media flows on the relay pre-connection: now look for the path each side's policy allows.
-    if (this.adopted && this.direction === 'outgoing') void this.restartIce().catch((error: unknown) => console.warn('Birdcall: ICE restart failed:', error));
+    // Media flows on the relay pre-connection: once the first frames are through (a restart under them would hold them up), look for the path each side's policy allows.
+    if (this.adopted && this.direction === 'outgoing') {
+      this.after(UPGRADE_AFTER_MS, () => void this.restartIce().catch((error: unknown) => console.warn('Birdcall: ICE restart failed:', error)));
+    }
   }
 
   private fail(detail: Phrase): void {
