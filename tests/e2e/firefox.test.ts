@@ -8,13 +8,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'puppeteer-core';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
-import { chatConversationId, chatPage, hoverCardPage } from '../fixtures/x-pages';
+import { startFakeX } from '../fake-x/fake-x';
+import { chatConversationId, chatPage, homePage, hoverCardPage } from '../fixtures/x-pages';
 import { buildExtension } from './global-setup';
 import { launchFirefox, type FirefoxBrowser } from './harness/firefox';
 import { testid, waitForDeep } from './harness/dom';
 import type { ExtensionChrome } from './harness/extension-api';
 import { expectFramesArriving, waitForState } from './harness/media';
-import { callFromProfile, closeCallWindows, openProfile, popupRows, signIn, visitXAs, type Person } from './harness/people';
+import { callFromProfile, closeCallWindows, openProfile, popupRows, signIn, signInWithX, useService, visitXAs, type Person } from './harness/people';
+import { startXModeService } from './harness/service';
 import { poll } from './harness/poll';
 
 declare const chrome: ExtensionChrome; // evaluated in extension pages
@@ -144,6 +146,23 @@ describe('Birdcall in Firefox', () => {
       }
     } finally {
       await Promise.all([profile, home, chatHeader].map((page) => page.close().catch(() => {})));
+    }
+  });
+
+  // Last: it moves this Firefox to a service with X sign-in.
+  it('signs in with X (a fake X on loopback): the redirect comes back to Firefox and the handle is verified', async () => {
+    const fakeX = await startFakeX({ clientId: 'birdcall-e2e', users: [{ id: '2001', username: 'fox_x' }] });
+    const service = await startXModeService(fakeX, { clientId: 'birdcall-e2e' });
+    try {
+      const { name, value, url } = fakeX.sessionCookie('fox_x');
+      await fox.browser.browser.setCookie({ name, value, domain: new URL(url).hostname, path: '/' });
+      await useService(fox.browser, service.url);
+      await fox.browser.openXPage('https://x.com/home', homePage('fox_x'));
+      await signInWithX(fox.browser, 'fox_x');
+      expect(fakeX.requests().filter((r) => r.path === '/2/oauth2/token' && r.status === 200)).toHaveLength(1);
+    } finally {
+      await service.close();
+      await fakeX.close();
     }
   });
 });
