@@ -26,11 +26,23 @@ export function getUserMedia(constraints: MediaStreamConstraints): Promise<Media
   return navigator.mediaDevices.getUserMedia(constraints);
 }
 
-/** 'unknown' where the browser cannot say (the query throws for names it does not know). */
-export async function permissionState(name: 'camera' | 'microphone'): Promise<PermissionState | 'unknown'> {
-  try {
-    return (await navigator.permissions.query({ name: name as PermissionName })).state;
-  } catch {
-    return 'unknown';
-  }
+/**
+ * Calls `changed` with the permission's state now, and again whenever it changes (the person
+ * unblocks it in the browser's settings), until `signal` aborts; 'unknown' where the browser cannot
+ * say (the query throws for names it does not know).
+ */
+export function watchPermission(name: 'camera' | 'microphone', changed: (state: PermissionState | 'unknown') => void, signal: AbortSignal): void {
+  navigator.permissions.query({ name: name as PermissionName }).then(
+    (status) => {
+      if (signal.aborted) return;
+      changed(status.state);
+      status.addEventListener('change', () => changed(status.state), { signal });
+    },
+    () => !signal.aborted && changed('unknown'),
+  );
+}
+
+/** Chromium's settings for Birdcall's own pages, where a blocked camera or microphone is allowed again. */
+export function openSiteSettings(): Promise<unknown> {
+  return browser.tabs.create({ url: `chrome://settings/content/siteDetails?site=${encodeURIComponent(location.origin)}` });
 }

@@ -34,6 +34,7 @@ export const outcomeText = (outcome: Outcome) => t(OUTCOME_WORDS[outcome]);
 export function endedText(state: Ended): string {
   if (state.reason === 'failed') return state.detail ? t('callFailedBecause', state.detail) : outcomeText('failed');
   if (state.reason === 'declined-elsewhere') return t('declinedElsewhere');
+  if (state.reason === 'remote-media-unavailable') return t(state.call.kind === 'video' ? 'remoteCameraUnavailable' : 'remoteMicUnavailable', state.call.peer);
   const outcome = outcomeOf(state);
   return outcome === 'answered' ? t('callEnded') : outcomeText(outcome);
 }

@@ -138,6 +138,8 @@ describe('outcomeOf', () => {
     [ring, 'answered-elsewhere', false, 'answered-elsewhere'],
     [ring, 'declined-elsewhere', false, 'declined'],
     [dial, 'rate-limited', false, 'rate-limited'],
+    [dial, 'remote-media-unavailable', false, 'failed'],
+    [ring, 'remote-media-unavailable', false, 'failed'],
   ])('%o ended %s (connected %s) is %s', (start, reason, connected, outcome) => {
     expect(endedFrom(start, reason, connected)).toBe(outcome);
   });

@@ -10,6 +10,8 @@ export type Direction = 'outgoing' | 'incoming';
 export type EndReason =
   | 'hung-up'
   | 'remote-hung-up'
+  /** The other side's camera or microphone could not be opened. */
+  | 'remote-media-unavailable'
   | 'declined'
   | 'no-answer'
   | 'unavailable'
@@ -142,5 +144,7 @@ export function outcomeOf(state: Extract<CallState, { phase: 'ended' }>): Outcom
       return state.reason;
     case 'declined-elsewhere':
       return 'declined';
+    case 'remote-media-unavailable':
+      return 'failed';
   }
 }

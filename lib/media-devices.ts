@@ -24,6 +24,24 @@ export const browserMediaDevices: MediaDevices = {
   createPeerConnection: (config) => new RTCPeerConnection(config),
 };
 
+type DeviceName = 'camera' | 'microphone';
+const queryPermission = (name: DeviceName): Promise<PermissionState | 'unknown'> =>
+  navigator.permissions.query({ name: name as PermissionName }).then(
+    (status) => status.state,
+    () => 'unknown' as const,
+  );
+
+/**
+ * Whether this document may use what a call of `kind` needs (the microphone, and the camera for a
+ * video call) without asking: granted; denied (blocked: only the browser's settings change that);
+ * or ask (it would have to ask first, or the browser cannot say).
+ */
+export async function callMediaPermission(kind: CallKind, query = queryPermission): Promise<'granted' | 'denied' | 'ask'> {
+  const states = await Promise.all((kind === 'video' ? (['microphone', 'camera'] as const) : (['microphone'] as const)).map((name) => query(name)));
+  if (states.includes('denied')) return 'denied';
+  return states.every((state) => state === 'granted') ? 'granted' : 'ask';
+}
+
 /** Says what went wrong with camera/microphone in words a person can act on. */
 export function describeMediaError(error: unknown): { permission: boolean; detail: Phrase } {
   const name = error instanceof Error || (typeof error === 'object' && error !== null && 'name' in error) ? String((error as { name: unknown }).name) : '';

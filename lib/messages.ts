@@ -100,6 +100,7 @@ export interface Sender {
 const END_REASONS: readonly EndReason[] = [
   'hung-up',
   'remote-hung-up',
+  'remote-media-unavailable',
   'declined',
   'no-answer',
   'unavailable',

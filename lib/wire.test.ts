@@ -15,6 +15,7 @@ const clientFrames = [
   { type: 'sign-in-finish', ticket: 'abc', result: 'def' },
   { type: 'ring', callId, to: 'bob_2', kind: 'video' },
   ...(['accept', 'decline', 'busy', 'cancel', 'hangup'] as const).map((type) => ({ type, callId })),
+  { type: 'hangup', callId, reason: 'media-unavailable' },
   { type: 'ping' },
 ].map((f) => ({ v: 1, ...f }));
 
@@ -37,6 +38,7 @@ const serverFrames = [
   { type: 'incoming', callId, from: identity, certificate: jws, kind: 'audio' },
   { type: 'connect', callId, peerId, remote: identity, certificate: jws },
   { type: 'ended', callId, reason: 'answered-elsewhere' },
+  { type: 'ended', callId, reason: 'remote-media-unavailable' },
   { type: 'pong' },
 ].map((f) => ({ v: 1, ...f }));
 
@@ -55,8 +57,9 @@ describe('wire protocol', () => {
     }
   });
 
-  it('refuses unknown fields at any depth', () => {
+  it('refuses unknown fields at any depth, and reasons a hangup cannot give', () => {
     expect(parseClientMessage(JSON.stringify({ v: 1, type: 'ping', extra: 1 })).ok).toBe(false);
+    expect(parseClientMessage(JSON.stringify({ v: 1, type: 'hangup', callId, reason: 'remote-hung-up' })).ok).toBe(false);
     expect(parseClientMessage(JSON.stringify({ v: 1, type: 'hello', publicKey: { ...key, d: 'private' }, signature: 'AAAA' })).ok).toBe(false);
     expect(parseRelayFrame(JSON.stringify({ type: 'HEARTBEAT', x: 1 })).ok).toBe(false);
   });

@@ -79,6 +79,8 @@ export const EndedReasonSchema = v.picklist([
   'no-answer',
   'unavailable',
   'remote-hung-up',
+  /** The other side's camera or microphone could not be opened: the call cannot go on. */
+  'remote-media-unavailable',
   'answered-elsewhere',
   'declined-elsewhere',
   'rate-limited',
@@ -208,7 +210,8 @@ export const ClientMessageSchema = v.variant('type', [
   message('decline', { callId: CallIdSchema }),
   message('busy', { callId: CallIdSchema }),
   message('cancel', { callId: CallIdSchema }),
-  message('hangup', { callId: CallIdSchema }),
+  /** `reason`: this side's camera or microphone could not be opened (the other side is told so). */
+  message('hangup', { callId: CallIdSchema, reason: v.optional(v.literal('media-unavailable')) }),
   /** To the other side of this device's accepted call; dropped for anyone else. */
   message('media-signal', MediaSignalEntries),
   message('ping', {}),

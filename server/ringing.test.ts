@@ -53,6 +53,17 @@ describe('ringing', () => {
     expect(metrics).toMatch(/^birdcall_connected_devices 2$/m);
   });
 
+  it('a side whose camera or microphone cannot be opened hangs up saying so, and the other side hears why', async () => {
+    const { alice, bob } = await openMode();
+    const callId = newCallId();
+    alice.send({ type: 'ring', callId, to: 'bob', kind: 'audio' });
+    await bob.inbox.next('incoming');
+    bob.send({ type: 'accept', callId });
+    await alice.inbox.next('connect');
+    bob.send({ type: 'hangup', callId, reason: 'media-unavailable' });
+    expect(await alice.inbox.next('ended')).toEqual({ v: 1, type: 'ended', callId, reason: 'remote-media-unavailable' });
+  });
+
   it('tells the caller when the callee declines', async () => {
     const { alice, bob } = await openMode();
     const callId = newCallId();

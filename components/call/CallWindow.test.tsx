@@ -120,6 +120,13 @@ describe('call window state element', () => {
     expect(byTestId(page, 'birdcall-explanation').textContent).toBe('@alice_1 is offline or does not use Birdcall.');
   });
 
+  it("says that the other side's camera or microphone is unavailable, not just that the call ended", async () => {
+    const voice = await showCall({ phase: 'ended', call: call({ kind: 'audio' }), reason: 'remote-media-unavailable', endedAt: 5_000 });
+    expect(byTestId(voice, 'birdcall-phase').textContent).toBe("@alice_1's microphone is unavailable");
+    const video = await showCall({ phase: 'ended', call: call({ kind: 'video' }), reason: 'remote-media-unavailable', endedAt: 5_000 });
+    expect(byTestId(video, 'birdcall-phase').textContent).toBe("@alice_1's camera or microphone is unavailable");
+  });
+
   it('adds the failure detail', async () => {
     const page = await showCall({ phase: 'ended', call: call(), reason: 'failed', endedAt: 5_000, detail: 'No microphone found' });
     expect(byTestId(page, 'birdcall-call-state').textContent).toContain('Call failed: No microphone found');

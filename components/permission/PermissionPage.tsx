@@ -1,5 +1,7 @@
-/** Why Birdcall needs the camera and microphone, and the one button that asks for them. */
+/** Why Birdcall needs the camera and microphone: how to unblock them when they are blocked, else the one button that asks for them. */
+import { useEffect, useRef } from 'preact/hooks';
 import { t } from '@/lib/i18n';
+import { openSiteSettings } from '../browser-media';
 import { useViewModel } from '../view-model';
 import { createPermissionViewModel } from './permission-view-model';
 
@@ -7,18 +9,38 @@ export function PermissionPage() {
   const vm = useViewModel(createPermissionViewModel);
   const phase = vm.phase.value;
   const canAsk = phase === 'prompt' || phase === 'denied' || phase === 'error';
+  // After the browser answered, focus goes to what it said (the button it came from may be gone), not to the page.
+  const state = useRef<HTMLParagraphElement>(null);
+  const asked = useRef(false);
+  useEffect(() => {
+    if (asked.current && phase !== 'asking') state.current?.focus();
+  }, [phase]);
+  const allow = () => {
+    asked.current = true;
+    void vm.allow();
+  };
   return (
     <main class="permission">
       <h1>{t('permissionTitle')}</h1>
       <p>{t('permissionWhy')}</p>
+      <p class="permission-state" data-testid="birdcall-permission-state" data-state={phase} role="status" tabIndex={-1} ref={state}>
+        {phase === 'asking' ? t('permissionAsking') : vm.message.value}
+      </p>
+      {phase === 'blocked' && (
+        <div class="unblock" data-testid="birdcall-unblock">
+          <p>{t('permissionHowToUnblock')}</p>
+          {!import.meta.env.FIREFOX && (
+            <button type="button" class="pill" data-testid="birdcall-site-settings" onClick={() => void openSiteSettings()}>
+              {t('permissionOpenSettings')}
+            </button>
+          )}
+        </div>
+      )}
       {canAsk && (
-        <button type="button" class="pill primary" data-testid="birdcall-allow-media" onClick={() => void vm.allow()}>
+        <button type="button" class="pill primary" data-testid="birdcall-allow-media" onClick={allow}>
           {t('permissionAllow')}
         </button>
       )}
-      <p class="permission-state" data-testid="birdcall-permission-state" data-state={phase} role="status">
-        {phase === 'asking' ? t('permissionAsking') : vm.message.value}
-      </p>
     </main>
   );
 }

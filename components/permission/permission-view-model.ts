@@ -1,12 +1,18 @@
-/** The permission page's view model: asks once for camera and microphone and says how it went. */
+/**
+ * The permission page's view model: says first when the camera or microphone is blocked (and how to
+ * unblock it, noticing when that is done); else asks once for both and says how it went.
+ */
 import { signal, type ReadonlySignal } from '@preact/signals';
 import { t } from '@/lib/i18n';
 import { sendToBackground } from '../background';
-import { getUserMedia, permissionState } from '../browser-media';
+import { getUserMedia, watchPermission } from '../browser-media';
 import type { Scope } from '../view-model';
 
-/** checking: reading the current permission; prompt: waiting for the button; asking: the browser's prompt is up. */
-export type PermissionPhase = 'checking' | 'prompt' | 'asking' | 'granted' | 'denied' | 'error';
+/**
+ * checking: reading the current permission; blocked: the browser refuses without asking (only its
+ * settings can change that); prompt: waiting for the button; asking: the browser's prompt is up.
+ */
+export type PermissionPhase = 'checking' | 'blocked' | 'prompt' | 'asking' | 'granted' | 'denied' | 'error';
 
 export interface PermissionViewModel {
   readonly phase: ReadonlySignal<PermissionPhase>;
@@ -28,12 +34,34 @@ export function createPermissionViewModel(scope: Scope): PermissionViewModel {
     message.value = words;
   };
 
-  void Promise.all([permissionState('camera'), permissionState('microphone')]).then(([camera, microphone]) => {
-    // The button may have been pressed while we were reading.
-    if (phase.peek() !== 'checking') return;
-    if (camera === 'granted' && microphone === 'granted') settle('granted', t('permissionAlreadyAllowed'));
-    else settle('prompt', null);
-  });
+  // What the browser says now, and whenever the person changes it in its settings.
+  const known: Partial<Record<'camera' | 'microphone', PermissionState | 'unknown'>> = {};
+  const review = () => {
+    const { camera, microphone } = known;
+    // Not both read yet, or the browser's prompt is up: its answer decides.
+    if (!camera || !microphone || phase.peek() === 'asking') return;
+    if (camera === 'denied' || microphone === 'denied') {
+      return settle(
+        'blocked',
+        t(camera !== 'denied' ? 'permissionBlockedMicrophone' : microphone !== 'denied' ? 'permissionBlockedCamera' : 'permissionBlockedBoth'),
+      );
+    }
+    if (camera === 'granted' && microphone === 'granted') {
+      if (phase.peek() !== 'granted') settle('granted', t('permissionAlreadyAllowed'));
+    } else if (phase.peek() === 'checking' || phase.peek() === 'blocked') settle('prompt', null);
+  };
+  const watching = new AbortController();
+  scope.onDispose(() => watching.abort());
+  for (const name of ['camera', 'microphone'] as const) {
+    watchPermission(
+      name,
+      (state) => {
+        known[name] = state;
+        review();
+      },
+      watching.signal,
+    );
+  }
 
   /** Opens and at once stops the devices: we only want the browser to remember the answer. */
   const tryDevices = async (constraints: MediaStreamConstraints) => {
@@ -49,7 +77,9 @@ export function createPermissionViewModel(scope: Scope): PermissionViewModel {
 
   const failed = (error: unknown) => {
     if (DENIED_ERRORS.includes(errorName(error))) {
-      return settle('denied', t('permissionBlocked'));
+      settle('denied', t('permissionBlocked'));
+      // Refused for good (not just a dismissed prompt): say what is blocked and how to unblock it.
+      return review();
     }
     if (errorName(error) === 'NotReadableError') {
       return settle('error', t('permissionInUse'));

@@ -170,7 +170,15 @@ export const chromePlatform: Platform = {
   },
 
   async openPermissionPage() {
-    await browser.tabs.create({ url: browser.runtime.getURL('/permission.html') });
+    // One permission tab at most: another failed call brings the open one forward.
+    const url = browser.runtime.getURL('/permission.html');
+    const [open] = await browser.runtime.getContexts({ contextTypes: [browser.runtime.ContextType.TAB], documentUrls: [url] });
+    if (open?.tabId === undefined || open.tabId < 0) {
+      await browser.tabs.create({ url });
+      return;
+    }
+    await browser.tabs.update(open.tabId, { active: true });
+    await browser.windows.update(open.windowId, { focused: true });
   },
 
   signInRedirectUri: () => browser.identity.getRedirectURL('x'),

@@ -544,6 +544,8 @@ describe('incoming CallSession', () => {
     denied.accept();
     await settle();
     expect(u.types()).toEqual(['incoming', 'permission-needed', 'ended']);
+    // The caller is told why, not just that the call ended.
+    expect(u.sent.at(-1)).toEqual({ v: 1, type: 'hangup', callId, reason: 'media-unavailable' });
   });
 
   it('a ringing call that ends stops the preview camera', async () => {

@@ -327,7 +327,7 @@ export class CallSession {
           (error: unknown) => {
             const { permission, detail } = describeMediaError(error);
             if (permission) this.host.report({ type: 'permission-needed' });
-            this.fail(detail);
+            this.fail(detail, 'media-unavailable');
             return null;
           },
         ),
@@ -463,8 +463,16 @@ export class CallSession {
     }
   }
 
-  private fail(detail: Phrase): void {
-    if (!this.ended) this.host.send({ v: 1, type: this.accepted ? 'hangup' : this.direction === 'outgoing' ? 'cancel' : 'decline', callId: this.callId });
+  /** `reason` tells an accepted call's other side why it ends (for a call still ringing there is nothing to tell). */
+  private fail(detail: Phrase, reason?: 'media-unavailable'): void {
+    if (!this.ended) {
+      const { callId } = this;
+      this.host.send(
+        this.accepted
+          ? { v: 1, type: 'hangup', callId, ...(reason ? { reason } : {}) }
+          : { v: 1, type: this.direction === 'outgoing' ? 'cancel' : 'decline', callId },
+      );
+    }
     this.end('failed', detail);
   }
 

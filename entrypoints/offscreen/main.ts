@@ -5,8 +5,9 @@
  */
 import type { MediaConnection } from 'peerjs';
 import { browser } from 'wxt/browser';
+import type { CallKind } from '@/lib/call-state';
 import { MEDIA_CHANGED, type CallMedia, type MediaHost } from '@/lib/media-bridge';
-import { browserMediaDevices } from '@/lib/media-devices';
+import { browserMediaDevices, callMediaPermission, describeMediaError } from '@/lib/media-devices';
 import { OFFSCREEN_ACK, parseOffscreenCommand, type OffscreenCommand, type OffscreenEvent, type ServiceConfig } from '@/lib/messages';
 import type { ClientMessage } from '@/lib/wire';
 import { CallSession, type SessionHost } from './call-session';
@@ -124,6 +125,23 @@ const link = new ServiceLink({
   registrationLost: () => activeSession()?.serviceLost(),
 });
 
+/**
+ * Why this caller's camera or microphone cannot be used, or null: nobody is rung by a caller who
+ * cannot be heard. Granted devices are opened alongside the ring (no delay); blocked ones fail at
+ * once; ones the browser would have to ask for are tried before the ring.
+ */
+async function mediaRefused(kind: CallKind): Promise<ReturnType<typeof describeMediaError> | null> {
+  const permission = await callMediaPermission(kind);
+  if (permission === 'granted') return null;
+  if (permission === 'denied') return { permission: true, detail: { key: 'mediaNotAllowed' } };
+  try {
+    for (const track of (await sessionHost.devices.open(kind)).getTracks()) track.stop();
+    return null;
+  } catch (error) {
+    return describeMediaError(error);
+  }
+}
+
 /** What came back to the sign-in redirect: `?ticket=&result=` or `?error=`. */
 function finishSignIn(redirectedTo: string): void {
   let params: URLSearchParams;
@@ -176,6 +194,12 @@ async function run(command: OffscreenCommand): Promise<void> {
       link.useRelayOnly(command.alwaysRelay);
       if (link.relayMissing) {
         report({ type: 'ended', callId: command.callId, reason: 'failed', detail: { key: 'relayMissing' } });
+        return;
+      }
+      const blocked = await mediaRefused(command.kind);
+      if (blocked) {
+        if (blocked.permission) report({ type: 'permission-needed' });
+        report({ type: 'ended', callId: command.callId, reason: 'failed', detail: blocked.detail });
         return;
       }
       session = CallSession.dial(sessionHost, command.callId, command.peer, command.kind);

@@ -115,7 +115,7 @@ async function dispatch(session: Session, message: Exclude<ClientMessage, { type
     case 'cancel':
       return deps.calls.cancel(session, message.callId);
     case 'hangup':
-      return deps.calls.hangup(session, message.callId);
+      return deps.calls.hangup(session, message.callId, message.reason);
     case 'media-signal':
       return deps.calls.mediaSignal(session, message);
   }

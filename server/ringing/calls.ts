@@ -136,12 +136,14 @@ export class Calls {
     if (call?.caller === caller && !call.answeredBy) this.finish(call, null, 'cancelled');
   }
 
-  hangup(device: Session, callId: string): void {
+  /** `reason` media-unavailable: the device could not open its camera or microphone, and the other side hears so. */
+  hangup(device: Session, callId: string, reason?: 'media-unavailable'): void {
     const call = this.calls.get(callId);
     if (!call) return;
     if (!call.answeredBy) return this.cancel(device, callId);
-    if (device === call.caller) this.finish(call, null, null, call.answeredBy);
-    else if (device === call.answeredBy) this.finish(call, null, null, call.caller);
+    const said: EndedReason = reason === 'media-unavailable' ? 'remote-media-unavailable' : 'remote-hung-up';
+    if (device === call.caller) this.finish(call, null, null, call.answeredBy, said);
+    else if (device === call.answeredBy) this.finish(call, null, null, call.caller, said);
   }
 
   /**
@@ -270,12 +272,12 @@ export class Calls {
     this.doomed.set(callId, { caller, timer });
   }
 
-  /** Ends a call: tells the caller, the still-ringing devices and optionally the other party why. */
-  private finish(call: Call, toCaller: EndedReason | null, toRinging: EndedReason | null, hungUpOn?: Session): void {
+  /** Ends a call: tells the caller, the still-ringing devices and optionally the other party (`toOther`) why. */
+  private finish(call: Call, toCaller: EndedReason | null, toRinging: EndedReason | null, hungUpOn?: Session, toOther: EndedReason = 'remote-hung-up'): void {
     this.stopTimer(call);
     if (toCaller) this.end(call.caller, call.id, toCaller);
     if (toRinging) this.dropRinging(call, toRinging);
-    if (hungUpOn) this.endRemembered(hungUpOn, call.id, 'remote-hung-up');
+    if (hungUpOn) this.endRemembered(hungUpOn, call.id, toOther);
     for (const party of [call.caller, call.answeredBy, ...call.ringing]) {
       if (party && this.callOf.get(party) === call) this.callOf.delete(party);
     }
