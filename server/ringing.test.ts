@@ -15,6 +15,19 @@ async function openMode(options: Partial<ServiceOptions> = {}) {
 
 const quiet = (ms = 150) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** X mode: alice rings bob, who is signed in with X on two devices; resolves once both ring. */
+async function ringingOnTwoDevices(options: Partial<ServiceOptions> = {}) {
+  service = await startTestService({ x: UNREACHABLE_X, ...options });
+  const alice = await deviceOfXUser(service, '1', 'alice');
+  const phone = await deviceOfXUser(service, '2', 'bob');
+  const laptop = await deviceOfXUser(service, '2', 'bob');
+  const callId = newCallId();
+  alice.send({ type: 'ring', callId, to: 'bob', kind: 'audio' });
+  await phone.inbox.next('incoming');
+  await laptop.inbox.next('incoming');
+  return { alice, phone, laptop, callId };
+}
+
 describe('ringing', () => {
   it('rings the callee, and accept connects both sides by session peer id', async () => {
     const { alice, bob } = await openMode();
@@ -127,14 +140,7 @@ describe('ringing', () => {
   });
 
   it('a ringing device that goes away leaves the others ringing', async () => {
-    service = await startTestService({ x: UNREACHABLE_X });
-    const alice = await deviceOfXUser(service, '1', 'alice');
-    const phone = await deviceOfXUser(service, '2', 'bob');
-    const laptop = await deviceOfXUser(service, '2', 'bob');
-    const callId = newCallId();
-    alice.send({ type: 'ring', callId, to: 'bob', kind: 'audio' });
-    await phone.inbox.next('incoming');
-    await laptop.inbox.next('incoming');
+    const { alice, phone, laptop, callId } = await ringingOnTwoDevices();
     await phone.close();
     await quiet();
     expect(alice.inbox.unread()).toEqual([]);
@@ -184,15 +190,8 @@ describe('ringing', () => {
   });
 
   it('rings every device of an X user; the first accept wins', async () => {
-    service = await startTestService({ x: UNREACHABLE_X, timeouts: { reconnectGraceMs: 200 } });
-    const alice = await deviceOfXUser(service, '1', 'alice');
-    const phone = await deviceOfXUser(service, '2', 'bob');
-    const laptop = await deviceOfXUser(service, '2', 'bob');
+    const { alice, phone, laptop, callId } = await ringingOnTwoDevices({ timeouts: { reconnectGraceMs: 200 } });
     expect(laptop.registered.identity).toEqual({ handle: 'bob', verified: true });
-    const callId = newCallId();
-    alice.send({ type: 'ring', callId, to: 'bob', kind: 'audio' });
-    await phone.inbox.next('incoming');
-    await laptop.inbox.next('incoming');
     laptop.send({ type: 'accept', callId });
     phone.send({ type: 'accept', callId });
     expect(await alice.inbox.next('connect')).toMatchObject({ peerId: laptop.peerId, remote: { handle: 'bob', verified: true } });
@@ -208,14 +207,7 @@ describe('ringing', () => {
   });
 
   it('tells the other devices when one declines', async () => {
-    service = await startTestService({ x: UNREACHABLE_X });
-    const alice = await deviceOfXUser(service, '1', 'alice');
-    const phone = await deviceOfXUser(service, '2', 'bob');
-    const laptop = await deviceOfXUser(service, '2', 'bob');
-    const callId = newCallId();
-    alice.send({ type: 'ring', callId, to: 'bob', kind: 'audio' });
-    await phone.inbox.next('incoming');
-    await laptop.inbox.next('incoming');
+    const { alice, phone, laptop, callId } = await ringingOnTwoDevices();
     phone.send({ type: 'decline', callId });
     expect(await alice.inbox.next('ended')).toMatchObject({ callId, reason: 'declined' });
     expect(await laptop.inbox.next('ended')).toMatchObject({ callId, reason: 'declined-elsewhere' });

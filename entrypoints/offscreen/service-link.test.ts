@@ -446,6 +446,13 @@ describe('ServiceLink reconnects', () => {
 
 describe('ServiceLink offline', () => {
   const unreachable = "Offline: Birdcall's service (127.0.0.1:9000) cannot be reached.";
+  /** The service refuses the link `times` times in a row, each retry after its backoff. */
+  const refused = async (t: ReturnType<typeof setup>, times: number) => {
+    for (let i = 0; i < times; i++) {
+      t.socket().drop();
+      await vi.advanceTimersByTimeAsync(10_000);
+    }
+  };
 
   it('a service nobody listens on is offline at once, with why; calls waiting for it get nothing at once, not after their timeout', async () => {
     const t = setup();
@@ -464,10 +471,7 @@ describe('ServiceLink offline', () => {
   it('keeps trying with backoff and says nothing new until it works, then is online', async () => {
     const t = setup();
     t.link.configure(config);
-    for (let i = 0; i < 4; i++) {
-      t.socket().drop();
-      await vi.advanceTimersByTimeAsync(10_000);
-    }
+    await refused(t, 4);
     expect(t.sockets).toHaveLength(5);
     expect(t.statuses.map(([status]) => status)).toEqual(['connecting', 'offline', 'offline', 'offline', 'offline']);
     t.socket().receive(challenge());
@@ -503,10 +507,7 @@ describe('ServiceLink offline', () => {
   it('retryNow tries at once instead of at the next backoff, and says it is connecting', async () => {
     const t = setup();
     t.link.configure(config);
-    for (let i = 0; i < 5; i++) {
-      t.socket().drop();
-      await vi.advanceTimersByTimeAsync(10_000);
-    }
+    await refused(t, 5);
     t.socket().drop();
     const sockets = t.sockets.length;
     t.link.retryNow();

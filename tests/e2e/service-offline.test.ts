@@ -31,6 +31,17 @@ const OFFLINE_UNREACHABLE = /^Offline: Birdcall's service \(127\.0\.0\.1:\d+\) c
 /** Offline is shown within this; before, it took over 70 s. */
 const AT_ONCE_MS = 5_000;
 
+/** What the popup's status line says once it says offline (a retry into nothing goes back there too). */
+const popupOffline = (popup: Page) =>
+  poll(
+    async () => {
+      const shown = await popupStatus(popup);
+      return shown.status === 'offline' ? shown : undefined;
+    },
+    'the popup to say offline',
+    { timeoutMs: AT_ONCE_MS },
+  );
+
 const popupStatus = (popup: Page) =>
   popup.$eval(testid('birdcall-own-status'), (header) => ({
     status: header.getAttribute('data-status'),
@@ -89,14 +100,7 @@ describe("Birdcall's service out of reach", () => {
 
     await service.close();
     const stoppedAt = Date.now();
-    const offline = await poll(
-      async () => {
-        const shown = await popupStatus(popup);
-        return shown.status === 'offline' ? shown : undefined;
-      },
-      'the popup to say offline',
-      { timeoutMs: AT_ONCE_MS },
-    );
+    const offline = await popupOffline(popup);
     console.log(`[figures] service stopped -> popup says offline: ${Date.now() - stoppedAt} ms`);
     expect(offline.line).toMatch(OFFLINE_LOST);
     await popup.waitForSelector(testid('birdcall-retry-service'));
@@ -124,9 +128,7 @@ describe("Birdcall's service out of reach", () => {
 
     // Retry while the service is still away: it tries, and says offline again.
     await popup.click(testid('birdcall-retry-service'));
-    await poll(async () => ((await popupStatus(popup)).status === 'offline' ? true : undefined), 'offline again after a retry into nothing', {
-      timeoutMs: AT_ONCE_MS,
-    });
+    await popupOffline(popup);
 
     // Back where it was, with the same data: Retry brings Birdcall online, and the buttons back.
     restarted = await startService({ port: service.port, dataDir });
@@ -143,15 +145,7 @@ describe("Birdcall's service out of reach", () => {
   it('a service URL nobody listens on: offline at once, saying it cannot be reached, and calls fail at once', async () => {
     await useService(alice.browser, `http://127.0.0.1:${await deadPort()}/`);
     const popup = await alice.browser.openExtensionPage('/popup.html');
-    const offline = await poll(
-      async () => {
-        const shown = await popupStatus(popup);
-        return shown.status === 'offline' ? shown : undefined;
-      },
-      'the popup to say offline',
-      { timeoutMs: AT_ONCE_MS },
-    );
-    expect(offline.line).toMatch(OFFLINE_UNREACHABLE);
+    expect((await popupOffline(popup)).line).toMatch(OFFLINE_UNREACHABLE);
     const profile = await openProfile(alice, 'off_bob');
     const shown = await poll(
       async () => {
