@@ -309,13 +309,18 @@ export async function launchBrowser(extensionDir: string, options: LaunchOptions
     const worker = await target.worker();
     await worker?.close();
     cached = null;
+    // A stop asked for while the worker is busy (a message from the offscreen document) is sometimes not carried out: ask again.
+    const again = setInterval(() => void worker?.close().catch(() => undefined), 2_000);
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([
       gone,
       new Promise<never>((_, reject) => {
         timer = setTimeout(() => reject(new Error(`The service worker of ${extensionOrigin} did not stop within ${wait} ms`)), wait);
       }),
-    ]).finally(() => clearTimeout(timer));
+    ]).finally(() => {
+      clearTimeout(timer);
+      clearInterval(again);
+    });
   }
 
   async function evaluateInWorker<R, A extends unknown[]>(fn: (...a: A) => R | Promise<R>, ...fnArgs: A): Promise<Awaited<R>> {
