@@ -87,7 +87,12 @@ export async function signInWithX(browser: ExtensionBrowser, expectedHandle: str
   try {
     const button = await popup.waitForSelector(testid('birdcall-sign-in'), { timeout: 15_000 });
     await button!.click();
-    await waitForIdentity(browser, expectedHandle, true);
+    // Seen once on a loaded machine: a sign-in that never came back (cause not found). A person clicks again; so does the test, and says so.
+    await waitForIdentity(browser, expectedHandle, true).catch(async (error: unknown) => {
+      console.warn(`[e2e] sign-in as @${expectedHandle} did not finish; clicking "Sign in with X" once more:`, String(error).split('\n')[0]);
+      await (await popup.waitForSelector(testid('birdcall-sign-in'), { timeout: 15_000 }))!.click();
+      await waitForIdentity(browser, expectedHandle, true);
+    });
   } finally {
     await popup.close();
   }
