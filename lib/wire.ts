@@ -113,27 +113,39 @@ const MediaSignalEntries = {
   ),
 };
 
+/** Addresses that name no device: the unspecified ones, and loopback (Chrome's `o=` line). */
+const NO_DEVICE_ADDRESSES = new Set(['0.0.0.0', '::', '127.0.0.1', '::1']);
+
 /**
  * An ICE candidate line (`candidate:... typ relay raddr 0.0.0.0 rport 0 ...`) that names no address of
- * the device: a relay candidate whose related address, if any, is 0.0.0.0 port 0.
+ * the device: a relay candidate whose related address, if any, is 0.0.0.0 port 0. Every `typ`, `raddr`
+ * and `rport` counts, not just the first: a second one must not slip another address through.
  */
 export function isRelayOnlyCandidate(line: string): boolean {
   const fields = line.trim().split(/\s+/);
-  const after = (name: string) => {
-    const at = fields.indexOf(name);
-    return at < 0 ? undefined : fields[at + 1];
-  };
-  if (after('typ') !== 'relay') return false;
-  const raddr = after('raddr');
-  const rport = after('rport');
-  return (raddr === undefined || raddr === '0.0.0.0' || raddr === '::') && (rport === undefined || rport === '0');
+  const values = (name: string) => fields.filter((_, at) => fields[at - 1] === name);
+  return (
+    values('typ').join(' ') === 'relay' &&
+    values('raddr').every((address) => address === '0.0.0.0' || address === '::') &&
+    values('rport').every((port) => port === '0')
+  );
 }
 
-/** A media-signal that may pass while a call rings: every candidate in it, alone or in its SDP, is relay-only. */
+/**
+ * A media-signal that may pass while a call rings: every candidate in it, alone or in its SDP, is
+ * relay-only, and every other address in its SDP (`c=`, `o=`, `a=rtcp:`) names no device or is one of
+ * its relay candidates' (the default address once candidates are gathered). Any line break counts.
+ */
 export function isRelayOnlySignal(signal: { description?: { sdp: string }; candidate?: { candidate: string } }): boolean {
   if (signal.candidate && signal.candidate.candidate !== '' && !isRelayOnlyCandidate(signal.candidate.candidate)) return false;
-  const lines = signal.description?.sdp.split(/\r?\n/).filter((line) => line.startsWith('a=candidate:')) ?? [];
-  return lines.every((line) => isRelayOnlyCandidate(line.slice('a='.length)));
+  const sdp = signal.description?.sdp ?? '';
+  const candidates = sdp
+    .split(/\r\n|\r|\n/)
+    .filter((line) => line.startsWith('a=candidate:'))
+    .map((line) => line.slice('a='.length));
+  if (!candidates.every(isRelayOnlyCandidate)) return false;
+  const relays = new Set(candidates.map((line) => line.trim().split(/\s+/)[4]));
+  return [...sdp.matchAll(/IN\s+IP[46]\s+(\S+)/g)].every(([, address]) => NO_DEVICE_ADDRESSES.has(address) || relays.has(address));
 }
 
 const message = <T extends string, E extends v.ObjectEntries>(type: T, entries: E) =>

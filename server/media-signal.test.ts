@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
-import { newCallId } from '../lib/wire';
+import { LIMITS, newCallId, parseServerMessage } from '../lib/wire';
+import { CONTROL_RATE } from './limits/token-bucket';
 import type { RunningService, ServiceOptions } from './service';
 import { deviceWithHandle, TestDevice } from './test-support/device';
 import { Inbox } from './test-support/inbox';
@@ -344,5 +345,225 @@ describe('a lost control socket during an accepted call', () => {
     await alice.connect(service);
     await quiet();
     expect(alice.inbox.unread()).toEqual([]);
+  });
+});
+
+describe('media-signal while ringing: what an attacker tries', () => {
+  /** The caller rings the callee (handle `to`); resolves once it rings. */
+  async function ringing(caller: TestDevice, callee: TestDevice, to = 'bob'): Promise<string> {
+    const callId = newCallId();
+    caller.send({ type: 'ring', callId, to, kind: 'video' });
+    await callee.inbox.next('incoming', (f) => f.callId === callId);
+    return callId;
+  }
+
+  /** Each side sends `signal` to the other, as it would while ringing: nothing may arrive. */
+  function sendBothWays(alice: TestDevice, bob: TestDevice, callId: string, signal: object) {
+    bob.send({ type: 'media-signal', callId, ...signal });
+    alice.send({ type: 'media-signal', callId, peer: bob.peerId, ...signal });
+  }
+
+  it('drops old signals replayed after accept and hangup, on another call, after decline, cancel and no-answer', async () => {
+    const { alice, bob } = await start({ timeouts: { ringMs: 1_500 } });
+    const carol = await deviceWithHandle(service, 'carol');
+    const dave = await deviceWithHandle(service, 'dave');
+    const signal = { candidate: relayCandidate(1) };
+
+    // Accepted, then hung up: the call's signals stop with the hangup.
+    const accepted = await connected(alice, bob);
+    alice.send({ type: 'hangup', callId: accepted });
+    await bob.inbox.next('ended', (f) => f.callId === accepted);
+    sendBothWays(alice, bob, accepted, signal);
+    alice.send({ type: 'media-signal', callId: accepted, ...signal });
+    await quiet();
+    expect(alice.inbox.unread()).toEqual([]);
+    expect(bob.inbox.unread()).toEqual([]);
+
+    // Another call's id: carol rings dave; alice and bob replay their signals on it, carol and dave on theirs.
+    const theirs = await ringing(carol, dave, 'dave');
+    const ours = await ringing(alice, bob);
+    bob.send({ type: 'media-signal', callId: theirs, ...signal });
+    alice.send({ type: 'media-signal', callId: theirs, peer: dave.peerId, ...signal });
+    carol.send({ type: 'media-signal', callId: ours, peer: bob.peerId, ...signal });
+    dave.send({ type: 'media-signal', callId: ours, ...signal });
+    // A ring that reuses a live call's id rings nobody and gives its caller no way in.
+    carol.send({ type: 'cancel', callId: theirs });
+    await dave.inbox.next('ended', (f) => f.callId === theirs);
+    carol.send({ type: 'ring', callId: ours, to: 'dave', kind: 'video' });
+    carol.send({ type: 'media-signal', callId: ours, peer: bob.peerId, ...signal });
+    await quiet();
+    for (const device of [alice, bob, carol, dave]) expect(device.inbox.unread()).toEqual([]);
+
+    // Declined, cancelled, unanswered: the call's signals go nowhere afterwards, from either side.
+    bob.send({ type: 'decline', callId: ours });
+    await alice.inbox.next('ended', (f) => f.callId === ours);
+    sendBothWays(alice, bob, ours, signal);
+    const cancelled = await ringing(alice, bob);
+    alice.send({ type: 'cancel', callId: cancelled });
+    await bob.inbox.next('ended', (f) => f.callId === cancelled);
+    sendBothWays(alice, bob, cancelled, signal);
+    const unanswered = await ringing(alice, bob);
+    await bob.inbox.next('ended', (f) => f.callId === unanswered && f.reason === 'no-answer');
+    await alice.inbox.next('ended', (f) => f.callId === unanswered && f.reason === 'no-answer');
+    sendBothWays(alice, bob, unanswered, signal);
+    await quiet();
+    expect(alice.inbox.unread()).toEqual([]);
+    expect(bob.inbox.unread()).toEqual([]);
+  });
+
+  it('drops a ringing device signal sent before its ring, and does not deliver it once the ring comes', async () => {
+    const { alice, bob } = await start();
+    const callId = newCallId();
+    bob.send({ type: 'media-signal', callId, description: offer });
+    alice.send({ type: 'media-signal', callId, peer: bob.peerId, description: answer });
+    await quiet();
+    alice.send({ type: 'ring', callId, to: 'bob', kind: 'video' });
+    expect(await bob.inbox.next('incoming')).toMatchObject({ callId });
+    await quiet();
+    expect(alice.inbox.unread()).toEqual([]);
+    expect(bob.inbox.unread()).toEqual([]);
+    // The ring itself lets the same signal through.
+    bob.send({ type: 'media-signal', callId, description: offer });
+    expect(await alice.inbox.next('media-signal')).toEqual({ v: 1, type: 'media-signal', callId, peer: bob.peerId, description: offer });
+  });
+
+  it("sends nothing to a peer that is not ringing for this call: the caller itself, another call's callee, a device that said busy, an unknown id", async () => {
+    service = await startTestService({ x: UNREACHABLE_X });
+    const alice = await deviceOfXUser(service, '1', 'alice');
+    const phone = await deviceOfXUser(service, '2', 'bob');
+    const laptop = await deviceOfXUser(service, '2', 'bob');
+    const carol = await deviceOfXUser(service, '3', 'carol');
+    const dave = await deviceOfXUser(service, '4', 'dave');
+    const theirs = newCallId();
+    carol.send({ type: 'ring', callId: theirs, to: 'dave', kind: 'video' });
+    await dave.inbox.next('incoming');
+    const callId = newCallId();
+    alice.send({ type: 'ring', callId, to: 'bob', kind: 'video' });
+    await phone.inbox.next('incoming');
+    await laptop.inbox.next('incoming');
+    phone.send({ type: 'busy', callId });
+    await quiet();
+    const unknown = `bc${'A'.repeat(30)}`;
+    for (const peer of [alice.peerId, dave.peerId, carol.peerId, phone.peerId, unknown]) {
+      alice.send({ type: 'media-signal', callId, peer, description: answer });
+      alice.send({ type: 'media-signal', callId, peer, candidate: relayCandidate(1) });
+    }
+    phone.send({ type: 'media-signal', callId, description: offer });
+    await quiet();
+    for (const device of [alice, phone, laptop, carol, dave]) expect(device.inbox.unread()).toEqual([]);
+    // The device still ringing is reached.
+    alice.send({ type: 'media-signal', callId, peer: laptop.peerId, description: answer });
+    expect(await laptop.inbox.next('media-signal')).toEqual({ v: 1, type: 'media-signal', callId, description: answer });
+  });
+
+  it('closes only the socket that sends 1,000 signals at once: the other side gets at most a burst, the service answers everyone else', async () => {
+    const { alice, bob } = await start();
+    const carol = await deviceWithHandle(service, 'carol');
+    const dave = await deviceWithHandle(service, 'dave');
+    const callId = await ringing(alice, bob);
+    for (let i = 0; i < 1000; i++) bob.send({ type: 'media-signal', callId, candidate: relayCandidate(i) });
+    expect(await bob.inbox.whenClosed()).toEqual({ code: 1008, reason: 'too-many' });
+    expect(await bob.inbox.next('refused')).toMatchObject({ reason: 'too-many' });
+    // The flooder was the only ringing device: the caller hears it is unavailable.
+    expect(await alice.inbox.next('ended')).toEqual({ v: 1, type: 'ended', callId, reason: 'unavailable' });
+    const received = alice.inbox.unread().filter((f) => f.type === 'media-signal');
+    expect(received.length).toBeGreaterThan(0);
+    expect(received.length).toBeLessThanOrEqual(CONTROL_RATE.burst + 1);
+
+    // The caller floods a ringing device: the same, the other way.
+    await bob.connect(service, 'bob');
+    const second = await ringing(alice, bob);
+    for (let i = 0; i < 1000; i++) alice.send({ type: 'media-signal', callId: second, peer: bob.peerId, candidate: relayCandidate(i) });
+    expect(await alice.inbox.whenClosed()).toEqual({ code: 1008, reason: 'too-many' });
+    expect(await bob.inbox.next('ended')).toEqual({ v: 1, type: 'ended', callId: second, reason: 'cancelled' });
+    expect(bob.inbox.unread().filter((f) => f.type === 'media-signal').length).toBeLessThanOrEqual(CONTROL_RATE.burst + 1);
+
+    // Everyone else is served as before: a call rings, connects and signals.
+    expect(bob.ws.readyState).toBe(WebSocket.OPEN);
+    const theirs = newCallId();
+    carol.send({ type: 'ring', callId: theirs, to: 'dave', kind: 'audio' });
+    await dave.inbox.next('incoming', (f) => f.callId === theirs);
+    dave.send({ type: 'media-signal', callId: theirs, description: offer });
+    expect(await carol.inbox.next('media-signal')).toEqual({ v: 1, type: 'media-signal', callId: theirs, peer: dave.peerId, description: offer });
+    dave.send({ type: 'accept', callId: theirs });
+    await carol.inbox.next('connect', (f) => f.callId === theirs);
+  });
+
+  it('takes a description and a candidate at their size limits, refuses one character more, and never sends a frame the device would refuse', async () => {
+    const { alice, bob } = await start();
+    const callId = await ringing(alice, bob);
+    const padded = (length: number) => `${offer.sdp}a=x-pad:${'y'.repeat(length - offer.sdp.length - 10)}\r\n`;
+    const largest = { type: 'offer', sdp: padded(14 * 1024) } as const;
+    expect(largest.sdp.length).toBe(14 * 1024);
+    bob.send({ type: 'media-signal', callId, description: largest });
+    expect(await alice.inbox.next('media-signal')).toEqual({ v: 1, type: 'media-signal', callId, peer: bob.peerId, description: largest });
+    const longest = { ...relayCandidate(1), candidate: `${relayCandidate(1).candidate} ufrag ${'u'.repeat(1024)}`.slice(0, 1024) };
+    bob.send({ type: 'media-signal', callId, candidate: longest });
+    expect(await alice.inbox.next('media-signal')).toMatchObject({ candidate: longest });
+
+    // A frame at the control limit whose SDP is mostly line breaks (two characters each in JSON):
+    // forwarded with `peer` added it would be over the limit, and the caller's device would drop it.
+    const framed: string[] = [];
+    alice.ws.on('message', (data) => framed.push(data.toString()));
+    const frameWith = (sdp: string) => JSON.stringify({ v: 1, type: 'media-signal', callId, description: { type: 'offer', sdp } });
+    const lines = `${offer.sdp}${'a=x\r\n'.repeat(1500)}`;
+    const atLimit = `${lines}a=x-pad:${'y'.repeat(LIMITS.controlFrameBytes - frameWith(`${lines}a=x-pad:\r\n`).length)}\r\n`;
+    expect(frameWith(atLimit).length).toBe(LIMITS.controlFrameBytes);
+    bob.ws.send(frameWith(atLimit));
+    alice.send({ type: 'ping' });
+    await alice.inbox.next('pong');
+    expect(framed.length).toBeGreaterThan(0);
+    for (const frame of framed) expect(parseServerMessage(frame).ok, frame.slice(0, 80)).toBe(true);
+    expect(bob.ws.readyState).toBe(WebSocket.OPEN);
+
+    // One character more in the candidate, then in the SDP: refused, and the sender's socket closed.
+    bob.send({ type: 'media-signal', callId, candidate: { ...longest, candidate: `${longest.candidate}u` } });
+    expect(await bob.inbox.next('refused')).toMatchObject({ reason: 'bad-frame' });
+    expect((await bob.inbox.whenClosed()).code).toBe(1008);
+    await bob.connect(service, 'bob');
+    const second = await ringing(alice, bob);
+    bob.send({ type: 'media-signal', callId: second, description: { type: 'offer', sdp: padded(14 * 1024 + 1) } });
+    expect(await bob.inbox.next('refused')).toMatchObject({ reason: 'bad-frame' });
+    expect((await bob.inbox.whenClosed()).code).toBe(1008);
+    // One byte over the frame limit itself: closed before it is read.
+    await bob.connect(service, 'bob');
+    const third = await ringing(alice, bob);
+    bob.ws.send(frameWith(`${atLimit}y`).replace(callId, third));
+    expect((await bob.inbox.whenClosed()).code).toBe(1009);
+    expect(alice.inbox.unread().filter((f) => f.type === 'media-signal')).toEqual([]);
+  });
+
+  it('drops a relay-only-looking signal that carries an address elsewhere: c=, a=rtcp, o=, a second raddr or typ, IPv6, mDNS, a bare CR', async () => {
+    const { alice, bob } = await start();
+    const callId = await ringing(alice, bob);
+    const relay = relayCandidate(1).candidate;
+    const sdp = (...lines: string[]) => ({ type: 'offer', sdp: `${offer.sdp}${lines.join('\r\n')}\r\n` }) as const;
+    const leaks = [
+      { description: sdp('c=IN IP4 192.168.1.20', `a=${relay}`) },
+      { description: sdp('m=audio 9 UDP/TLS/RTP/SAVPF 111', 'c=IN IP6 2001:db8::7', `a=${relay}`) },
+      { description: sdp('c=IN IP4 0.0.0.0', 'a=rtcp:9 IN IP4 10.0.0.8', `a=${relay}`) },
+      { description: sdp('a=rtcp:9 IN IP6 fe80::1') },
+      { description: { type: 'offer', sdp: offer.sdp.replace('127.0.0.1', '192.168.1.20') } },
+      { description: sdp('a=candidate:7 1 udp 2122260223 1f3a6c2e-9d7b-4a57-8c1e-3b6f7d8e9a01.local 54400 typ host generation 0') },
+      { description: sdp(`a=${relay.replace('raddr 0.0.0.0 rport 0', 'raddr 2001:db8::9 rport 61234')}`) },
+      { description: sdp(`a=${relay.replace('raddr 0.0.0.0 rport 0', 'raddr 1f3a6c2e.local rport 54400')}`) },
+      { description: sdp('a=ice-options:trickle\ra=candidate:8 1 udp 2122260223 192.168.1.20 54400 typ host') },
+      { candidate: { ...relayCandidate(2), candidate: `${relay} raddr 192.168.1.20 rport 54400` } },
+      { candidate: { ...relayCandidate(3), candidate: `${relay} typ host` } },
+      { candidate: { ...relayCandidate(4), candidate: `${relay}\r\na=candidate:9 1 udp 2122260223 192.168.1.20 54400 typ host` } },
+      { candidate: { ...relayCandidate(5), candidate: 'candidate:5 1 udp 2122260223 2001:db8::7 54400 typ host' } },
+    ];
+    for (const leak of leaks) sendBothWays(alice, bob, callId, leak);
+    await quiet();
+    expect(alice.inbox.unread()).toEqual([]);
+    expect(bob.inbox.unread()).toEqual([]);
+
+    // What a browser sends on a relay-only connection still passes: unspecified addresses, or the relay's own.
+    const honest = sdp('c=IN IP4 0.0.0.0', 'a=rtcp:9 IN IP4 0.0.0.0', 'c=IN IP6 ::', 'c=IN IP4 198.51.100.7', `a=${relay}`);
+    bob.send({ type: 'media-signal', callId, description: honest });
+    expect(await alice.inbox.next('media-signal')).toMatchObject({ peer: bob.peerId, description: honest });
+    const firefox = { type: 'offer', sdp: 'v=0\r\no=mozilla...THIS_IS_SDPARTA-153.0 1 0 IN IP4 0.0.0.0\r\nc=IN IP4 0.0.0.0\r\n' } as const;
+    alice.send({ type: 'media-signal', callId, peer: bob.peerId, description: firefox });
+    expect(await bob.inbox.next('media-signal')).toMatchObject({ description: firefox });
   });
 });

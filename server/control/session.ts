@@ -1,6 +1,6 @@
 /** A registered control session: one device's live control socket, its identity and its PeerJS pair. */
 import type { WebSocket } from 'ws';
-import type { Identity, ServerMessage } from '../../lib/wire';
+import { LIMITS, type Identity, type ServerMessage } from '../../lib/wire';
 
 export interface Session {
   readonly socket: WebSocket;
@@ -16,8 +16,14 @@ export interface Session {
   relay: WebSocket | null;
 }
 
+/**
+ * A frame the device would refuse as too large is not sent: only a forwarded media-signal can be,
+ * after the service adds `peer` to a frame that was just within the limit.
+ */
 export function send(session: Pick<Session, 'socket'>, message: ServerMessage): void {
-  if (session.socket.readyState === session.socket.OPEN) session.socket.send(JSON.stringify(message));
+  const frame = JSON.stringify(message);
+  if (frame.length > LIMITS.controlFrameBytes) return;
+  if (session.socket.readyState === session.socket.OPEN) session.socket.send(frame);
 }
 
 /** Every registered session, found by PeerJS id or by what it is on the service. */
