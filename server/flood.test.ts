@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import type { RunningService } from './service';
 import { deviceWithHandle, type TestDevice } from './test-support/device';
-import { Inbox } from './test-support/inbox';
+import { openRelay } from './test-support/relay';
 import { startTestService, wsUrl } from './test-support/test-service';
 
 let service: RunningService;
@@ -27,9 +27,7 @@ describe('floods', () => {
 
   it('closes a relay socket sending 1,000 frames at once', async () => {
     const flooder = await deviceWithHandle(service, 'relayflood');
-    const ws = new WebSocket(wsUrl(service, `/peerjs?key=peerjs&id=${flooder.peerId}&token=${flooder.registered.peerToken}&version=1.5.5`));
-    const inbox = new Inbox<{ type: string }>(ws);
-    await inbox.next('OPEN');
+    const { ws, inbox } = await openRelay(service, flooder);
     for (let i = 0; i < 1000; i++) ws.send('{"type":"HEARTBEAT"}');
     expect(await inbox.whenClosed()).toEqual({ code: 1008, reason: 'too-many' });
     expect(honest.ws.readyState).toBe(WebSocket.OPEN);

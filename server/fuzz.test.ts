@@ -10,7 +10,8 @@ import { LIMITS, newCallId, parseClientMessage, parseRelayFrame } from '../lib/w
 import type { RunningService } from './service';
 import { deviceWithHandle, TestDevice } from './test-support/device';
 import { Inbox } from './test-support/inbox';
-import { startTestService, wsUrl } from './test-support/test-service';
+import { openRelay, relaySocket } from './test-support/relay';
+import { startTestService } from './test-support/test-service';
 
 type Attack = { kind: 'text'; text: string } | { kind: 'binary'; bytes: Uint8Array };
 type Target = 'control-before-hello' | 'control-after-hello' | 'relay' | 'relay-bad-credentials';
@@ -62,11 +63,6 @@ let alice: TestDevice;
 let bob: TestDevice;
 let honestRelays: WebSocket[];
 
-function relaySocket(id: string, token: string): { ws: WebSocket; inbox: Inbox<{ type: string }> } {
-  const ws = new WebSocket(wsUrl(service, `/peerjs?key=peerjs&id=${encodeURIComponent(id)}&token=${encodeURIComponent(token)}&version=1.5.5`));
-  return { ws, inbox: new Inbox(ws) };
-}
-
 /** Opens an attacker socket at the target and returns it once it is ready for junk. */
 async function attacker(where: Target): Promise<{ ws: WebSocket; inbox: Inbox<{ type: string }> }> {
   if (where === 'control-before-hello' || where === 'control-after-hello') {
@@ -75,12 +71,10 @@ async function attacker(where: Target): Promise<{ ws: WebSocket; inbox: Inbox<{ 
     else await device.connect(service);
     return { ws: device.ws, inbox: device.inbox };
   }
-  if (where === 'relay-bad-credentials') return relaySocket(peerId, 'guess');
+  if (where === 'relay-bad-credentials') return relaySocket(service, peerId, 'guess');
   const device = await TestDevice.create();
   await device.connect(service);
-  const relay = relaySocket(device.peerId, device.registered.peerToken);
-  await relay.inbox.next('OPEN');
-  return relay;
+  return openRelay(service, device);
 }
 
 /** Whether the service must close the socket for this frame (anything not a valid frame for that socket). */
@@ -93,7 +87,7 @@ beforeAll(async () => {
   service = await startTestService();
   alice = await deviceWithHandle(service, 'alice');
   bob = await deviceWithHandle(service, 'bob');
-  honestRelays = [alice, bob].map((d) => relaySocket(d.peerId, d.registered.peerToken).ws);
+  honestRelays = [alice, bob].map((d) => relaySocket(service, d.peerId, d.registered.peerToken).ws);
 });
 afterAll(() => service.close());
 

@@ -3,15 +3,15 @@ import { WebSocket } from 'ws';
 import { LIMITS, newCallId, parseServerMessage } from '../lib/wire';
 import { CONTROL_RATE } from './limits/token-bucket';
 import type { RunningService, ServiceOptions } from './service';
+import { aliceAndBob, connected, ringing, ringingOnTwoDevices } from './test-support/calls';
 import { deviceWithHandle, TestDevice } from './test-support/device';
-import { Inbox } from './test-support/inbox';
-import { startTestService, wsUrl } from './test-support/test-service';
+import { quiet } from './test-support/inbox';
+import { openRelay } from './test-support/relay';
+import { startTestService } from './test-support/test-service';
 import { deviceOfXUser, UNREACHABLE_X } from './test-support/x-mode';
 
 let service: RunningService;
 afterEach(() => service.close());
-
-const quiet = (ms = 150) => new Promise((resolve) => setTimeout(resolve, ms));
 
 const offer = { type: 'offer', sdp: 'v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\na=ice-options:trickle\r\n' } as const;
 const answer = { type: 'answer', sdp: 'v=0\r\no=- 3 4 IN IP4 127.0.0.1\r\n' } as const;
@@ -31,27 +31,10 @@ const relayCandidate = (i: number, related = '0.0.0.0 rport 0') => ({
 });
 const offerWith = (line: string) => ({ type: 'offer', sdp: `${offer.sdp}a=${line}\r\n` }) as const;
 
+/** Open mode: alice and bob on a service of the test's own. */
 async function start(options: Partial<ServiceOptions> = {}) {
   service = await startTestService(options);
-  return { alice: await deviceWithHandle(service, 'alice'), bob: await deviceWithHandle(service, 'bob') };
-}
-
-/** alice rings bob, bob accepts; resolves once both got connect. */
-async function connected(alice: TestDevice, bob: TestDevice): Promise<string> {
-  const callId = newCallId();
-  alice.send({ type: 'ring', callId, to: 'bob', kind: 'video' });
-  await bob.inbox.next('incoming', (f) => f.callId === callId);
-  bob.send({ type: 'accept', callId });
-  await alice.inbox.next('connect', (f) => f.callId === callId);
-  await bob.inbox.next('connect', (f) => f.callId === callId);
-  return callId;
-}
-
-async function openRelay(device: TestDevice) {
-  const ws = new WebSocket(wsUrl(service, `/peerjs?key=peerjs&id=${device.peerId}&token=${device.registered.peerToken}&version=1.5.5`));
-  const inbox = new Inbox<{ type: string; src?: string; dst?: string; payload?: unknown }>(ws);
-  await inbox.next('OPEN');
-  return { ws, inbox, send: (frame: object) => ws.send(JSON.stringify(frame)) };
+  return aliceAndBob(service);
 }
 
 describe('media-signal', () => {
@@ -162,14 +145,8 @@ describe('media-signal while ringing (the relay pre-connection)', () => {
 
   it('keeps each ringing device to its own signals; once one answers, the other gets nothing more', async () => {
     service = await startTestService({ x: UNREACHABLE_X });
-    const alice = await deviceOfXUser(service, '1', 'alice');
-    const phone = await deviceOfXUser(service, '2', 'bob');
-    const laptop = await deviceOfXUser(service, '2', 'bob');
+    const { alice, phone, laptop, callId } = await ringingOnTwoDevices(service, 'video');
     const mallory = await deviceOfXUser(service, '3', 'mallory');
-    const callId = newCallId();
-    alice.send({ type: 'ring', callId, to: 'bob', kind: 'video' });
-    await phone.inbox.next('incoming');
-    await laptop.inbox.next('incoming');
     phone.send({ type: 'media-signal', callId, description: offer });
     laptop.send({ type: 'media-signal', callId, candidate: relayCandidate(1) });
     expect(await alice.inbox.next('media-signal')).toMatchObject({ peer: phone.peerId, description: offer });
@@ -244,11 +221,11 @@ describe('a lost control socket during an accepted call', () => {
   it('moves the relay pairing to the new session peer id', async () => {
     const { alice, bob } = await start({ timeouts: { reconnectGraceMs: 2_000 } });
     await connected(alice, bob);
-    const aliceRelay = await openRelay(alice);
+    const aliceRelay = await openRelay(service, alice);
     const oldPeerId = bob.peerId;
     await bob.close();
     await bob.connect(service);
-    const bobRelay = await openRelay(bob);
+    const bobRelay = await openRelay(service, bob);
     aliceRelay.send({ type: 'CANDIDATE', dst: oldPeerId, payload: { candidate: 'x' } });
     aliceRelay.send({ type: 'CANDIDATE', dst: bob.peerId, payload: { candidate: 'y' } });
     expect(await bobRelay.inbox.next('CANDIDATE')).toEqual({ type: 'CANDIDATE', src: alice.peerId, dst: bob.peerId, payload: { candidate: 'y' } });
@@ -349,14 +326,6 @@ describe('a lost control socket during an accepted call', () => {
 });
 
 describe('media-signal while ringing: what an attacker tries', () => {
-  /** The caller rings the callee (handle `to`); resolves once it rings. */
-  async function ringing(caller: TestDevice, callee: TestDevice, to = 'bob'): Promise<string> {
-    const callId = newCallId();
-    caller.send({ type: 'ring', callId, to, kind: 'video' });
-    await callee.inbox.next('incoming', (f) => f.callId === callId);
-    return callId;
-  }
-
   /** Each side sends `signal` to the other, as it would while ringing: nothing may arrive. */
   function sendBothWays(alice: TestDevice, bob: TestDevice, callId: string, signal: object) {
     bob.send({ type: 'media-signal', callId, ...signal });
@@ -429,18 +398,10 @@ describe('media-signal while ringing: what an attacker tries', () => {
 
   it("sends nothing to a peer that is not ringing for this call: the caller itself, another call's callee, a device that said busy, an unknown id", async () => {
     service = await startTestService({ x: UNREACHABLE_X });
-    const alice = await deviceOfXUser(service, '1', 'alice');
-    const phone = await deviceOfXUser(service, '2', 'bob');
-    const laptop = await deviceOfXUser(service, '2', 'bob');
+    const { alice, phone, laptop, callId } = await ringingOnTwoDevices(service, 'video');
     const carol = await deviceOfXUser(service, '3', 'carol');
     const dave = await deviceOfXUser(service, '4', 'dave');
-    const theirs = newCallId();
-    carol.send({ type: 'ring', callId: theirs, to: 'dave', kind: 'video' });
-    await dave.inbox.next('incoming');
-    const callId = newCallId();
-    alice.send({ type: 'ring', callId, to: 'bob', kind: 'video' });
-    await phone.inbox.next('incoming');
-    await laptop.inbox.next('incoming');
+    await ringing(carol, dave, 'dave');
     phone.send({ type: 'busy', callId });
     await quiet();
     const unknown = `bc${'A'.repeat(30)}`;

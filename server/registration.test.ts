@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { Inbox } from './test-support/inbox';
 import { TestDevice } from './test-support/device';
+import { relaySocket } from './test-support/relay';
 import { startTestService, tempDataDir, wsUrl } from './test-support/test-service';
 import type { RunningService } from './service';
 
@@ -66,8 +67,7 @@ describe('registration', () => {
     expect(await inbox.next('refused')).toMatchObject({ reason: 'bad-signature' });
     await inbox.whenClosed();
 
-    const relay = new WebSocket(wsUrl(service, `/peerjs?key=peerjs&id=${registered.peerId}&token=${registered.peerToken}&version=1.5.5`));
-    const relayInbox = new Inbox<{ type: string }>(relay);
+    const { inbox: relayInbox } = relaySocket(service, registered.peerId, registered.peerToken);
     expect(await relayInbox.next('ERROR')).toBeTruthy();
     await relayInbox.whenClosed();
   });

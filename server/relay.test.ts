@@ -1,17 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
-import { newCallId } from '../lib/wire';
 import type { RunningService } from './service';
-import { deviceWithHandle, type TestDevice } from './test-support/device';
-import { Inbox } from './test-support/inbox';
-import { startTestService, wsUrl } from './test-support/test-service';
-
-interface RelayFrame {
-  type: string;
-  src?: string;
-  dst?: string;
-  payload?: unknown;
-}
+import { aliceAndBob, connected, ringing } from './test-support/calls';
+import { deviceWithHandle } from './test-support/device';
+import { quiet } from './test-support/inbox';
+import { openRelay, relaySocket } from './test-support/relay';
+import { startTestService } from './test-support/test-service';
 
 let service: RunningService;
 beforeEach(async () => {
@@ -19,26 +13,15 @@ beforeEach(async () => {
 });
 afterEach(() => service.close());
 
-async function openRelay(device: TestDevice) {
-  const ws = new WebSocket(wsUrl(service, `/peerjs?key=peerjs&id=${device.peerId}&token=${device.registered.peerToken}&version=1.5.5`));
-  const inbox = new Inbox<RelayFrame>(ws);
-  await inbox.next('OPEN');
-  return { ws, inbox, send: (frame: RelayFrame) => ws.send(JSON.stringify(frame)) };
-}
-
-const quiet = () => new Promise((resolve) => setTimeout(resolve, 150));
 const offer = { sdp: 'v=0 ... a=candidate:1 1 udp 2122260223 192.0.2.1 54400 typ host', type: 'media', connectionId: 'mc_1' };
 
 describe('PeerJS relay', () => {
   it('forwards nothing before accept, and forwards with the sender as src after', async () => {
-    const alice = await deviceWithHandle(service, 'alice');
-    const bob = await deviceWithHandle(service, 'bob');
-    const aliceRelay = await openRelay(alice);
-    const bobRelay = await openRelay(bob);
+    const { alice, bob } = await aliceAndBob(service);
+    const aliceRelay = await openRelay(service, alice);
+    const bobRelay = await openRelay(service, bob);
 
-    const callId = newCallId();
-    alice.send({ type: 'ring', callId, to: 'bob', kind: 'audio' });
-    await bob.inbox.next('incoming');
+    const callId = await ringing(alice, bob, 'bob', 'audio');
     aliceRelay.send({ type: 'OFFER', dst: bob.peerId, payload: offer });
     aliceRelay.send({ type: 'CANDIDATE', dst: bob.peerId, payload: { candidate: {} } });
     await quiet();
@@ -55,7 +38,7 @@ describe('PeerJS relay', () => {
 
     // Only the call's pair: a third session gets nothing even after accept.
     const carol = await deviceWithHandle(service, 'carol');
-    const carolRelay = await openRelay(carol);
+    const carolRelay = await openRelay(service, carol);
     aliceRelay.send({ type: 'OFFER', dst: carol.peerId, payload: offer });
     carolRelay.send({ type: 'OFFER', dst: alice.peerId, payload: offer });
     await quiet();
@@ -70,27 +53,21 @@ describe('PeerJS relay', () => {
   });
 
   it('answers EXPIRE when the paired peer has no relay socket', async () => {
-    const alice = await deviceWithHandle(service, 'alice');
-    const bob = await deviceWithHandle(service, 'bob');
-    const aliceRelay = await openRelay(alice);
-    const callId = newCallId();
-    alice.send({ type: 'ring', callId, to: 'bob', kind: 'audio' });
-    await bob.inbox.next('incoming');
-    bob.send({ type: 'accept', callId });
-    await alice.inbox.next('connect');
+    const { alice, bob } = await aliceAndBob(service);
+    const aliceRelay = await openRelay(service, alice);
+    await connected(alice, bob, 'audio');
     aliceRelay.send({ type: 'OFFER', dst: bob.peerId, payload: offer });
     expect(await aliceRelay.inbox.next('EXPIRE')).toEqual({ type: 'EXPIRE', src: bob.peerId, dst: alice.peerId });
   });
 
   it('refuses a wrong token, replaces a reconnecting socket and closes with the control session', async () => {
     const alice = await deviceWithHandle(service, 'alice');
-    const wrong = new WebSocket(wsUrl(service, `/peerjs?key=peerjs&id=${alice.peerId}&token=nope&version=1.5.5`));
-    const wrongInbox = new Inbox<RelayFrame>(wrong);
+    const { inbox: wrongInbox } = relaySocket(service, alice.peerId, 'nope');
     expect(await wrongInbox.next('ERROR')).toMatchObject({ payload: { msg: expect.any(String) } });
     await wrongInbox.whenClosed();
 
-    const first = await openRelay(alice);
-    const second = await openRelay(alice);
+    const first = await openRelay(service, alice);
+    const second = await openRelay(service, alice);
     await first.inbox.whenClosed();
     expect(second.ws.readyState).toBe(WebSocket.OPEN);
     await alice.close();
@@ -99,7 +76,7 @@ describe('PeerJS relay', () => {
 
   it('closes a relay socket that sends a malformed frame', async () => {
     const alice = await deviceWithHandle(service, 'alice');
-    const relay = await openRelay(alice);
+    const relay = await openRelay(service, alice);
     relay.ws.send('{"type":"OFFER","dst":"someone"}');
     expect((await relay.inbox.whenClosed()).code).toBe(1008);
     expect(alice.ws.readyState).toBe(WebSocket.OPEN);

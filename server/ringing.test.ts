@@ -1,31 +1,24 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { newCallId } from '../lib/wire';
 import type { RunningService, ServiceOptions } from './service';
+import { aliceAndBob, ringingOnTwoDevices } from './test-support/calls';
 import { deviceWithHandle, TestDevice } from './test-support/device';
+import { quiet } from './test-support/inbox';
 import { startTestService } from './test-support/test-service';
-import { deviceOfXUser, UNREACHABLE_X } from './test-support/x-mode';
+import { UNREACHABLE_X } from './test-support/x-mode';
 
 let service: RunningService;
 afterEach(() => service.close());
 
 async function openMode(options: Partial<ServiceOptions> = {}) {
   service = await startTestService(options);
-  return { alice: await deviceWithHandle(service, 'alice'), bob: await deviceWithHandle(service, 'bob') };
+  return aliceAndBob(service);
 }
 
-const quiet = (ms = 150) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** X mode: alice rings bob, who is signed in with X on two devices; resolves once both ring. */
-async function ringingOnTwoDevices(options: Partial<ServiceOptions> = {}) {
+/** X mode, on a service of the test's own: alice rings bob, who is signed in with X on two devices. */
+async function startRingingOnTwoDevices(options: Partial<ServiceOptions> = {}) {
   service = await startTestService({ x: UNREACHABLE_X, ...options });
-  const alice = await deviceOfXUser(service, '1', 'alice');
-  const phone = await deviceOfXUser(service, '2', 'bob');
-  const laptop = await deviceOfXUser(service, '2', 'bob');
-  const callId = newCallId();
-  alice.send({ type: 'ring', callId, to: 'bob', kind: 'audio' });
-  await phone.inbox.next('incoming');
-  await laptop.inbox.next('incoming');
-  return { alice, phone, laptop, callId };
+  return ringingOnTwoDevices(service);
 }
 
 describe('ringing', () => {
@@ -140,7 +133,7 @@ describe('ringing', () => {
   });
 
   it('a ringing device that goes away leaves the others ringing', async () => {
-    const { alice, phone, laptop, callId } = await ringingOnTwoDevices();
+    const { alice, phone, laptop, callId } = await startRingingOnTwoDevices();
     await phone.close();
     await quiet();
     expect(alice.inbox.unread()).toEqual([]);
@@ -190,7 +183,7 @@ describe('ringing', () => {
   });
 
   it('rings every device of an X user; the first accept wins', async () => {
-    const { alice, phone, laptop, callId } = await ringingOnTwoDevices({ timeouts: { reconnectGraceMs: 200 } });
+    const { alice, phone, laptop, callId } = await startRingingOnTwoDevices({ timeouts: { reconnectGraceMs: 200 } });
     expect(laptop.registered.identity).toEqual({ handle: 'bob', verified: true });
     laptop.send({ type: 'accept', callId });
     phone.send({ type: 'accept', callId });
@@ -207,7 +200,7 @@ describe('ringing', () => {
   });
 
   it('tells the other devices when one declines', async () => {
-    const { alice, phone, laptop, callId } = await ringingOnTwoDevices();
+    const { alice, phone, laptop, callId } = await startRingingOnTwoDevices();
     phone.send({ type: 'decline', callId });
     expect(await alice.inbox.next('ended')).toMatchObject({ callId, reason: 'declined' });
     expect(await laptop.inbox.next('ended')).toMatchObject({ callId, reason: 'declined-elsewhere' });

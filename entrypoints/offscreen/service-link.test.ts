@@ -140,14 +140,19 @@ function setup() {
 /** Lets the async frame handling (device key, signing) finish. */
 const settle = () => vi.advanceTimersByTimeAsync(0);
 
-/** Configured, challenged, registered, and the Peer open. */
-async function connected(t: ReturnType<typeof setup>) {
-  t.link.configure(config);
+/** The current control socket is challenged and registered, and the Peer opens. */
+async function registerAndOpen(t: ReturnType<typeof setup>) {
   t.socket().receive(challenge());
   await settle();
   t.socket().receive(registered());
   await settle();
   t.peer().becomeOpen();
+}
+
+/** Configured, challenged, registered, and the Peer open. */
+async function connected(t: ReturnType<typeof setup>) {
+  t.link.configure(config);
+  await registerAndOpen(t);
 }
 
 beforeEach(() => {
@@ -206,11 +211,7 @@ describe('ServiceLink registration', () => {
     const t = setup();
     t.link.configure(config);
     const waiting = t.link.whenRegistered(5_000);
-    t.socket().receive(challenge());
-    await settle();
-    t.socket().receive(registered());
-    await settle();
-    t.peer().becomeOpen();
+    await registerAndOpen(t);
     expect(t.lastStatus()).toBe('connected');
     expect(await waiting).toMatchObject({ identity: alice, signIn: true, serviceKey });
     expect(t.link.current?.peer).toBe(t.peer());
@@ -392,11 +393,7 @@ describe('ServiceLink reconnects', () => {
     t.socket().drop();
     expect(t.lost()).toBe(0);
     await vi.advanceTimersByTimeAsync(600);
-    t.socket().receive(challenge());
-    await settle();
-    t.socket().receive(registered());
-    await settle();
-    t.peer().becomeOpen();
+    await registerAndOpen(t);
     t.socket().drop();
     expect(t.lost()).toBe(1);
     await vi.advanceTimersByTimeAsync(1_200);
@@ -474,11 +471,7 @@ describe('ServiceLink offline', () => {
     await refused(t, 4);
     expect(t.sockets).toHaveLength(5);
     expect(t.statuses.map(([status]) => status)).toEqual(['connecting', 'offline', 'offline', 'offline', 'offline']);
-    t.socket().receive(challenge());
-    await settle();
-    t.socket().receive(registered());
-    await settle();
-    t.peer().becomeOpen();
+    await registerAndOpen(t);
     expect(t.lastStatus()).toBe('connected');
     expect(t.link.offlineReason).toBeNull();
   });
@@ -494,11 +487,7 @@ describe('ServiceLink offline', () => {
     await vi.advanceTimersByTimeAsync(600);
     expect(t.sockets).toHaveLength(2);
     // A registration in time leaves no timer behind.
-    t.socket().receive(challenge());
-    await settle();
-    t.socket().receive(registered());
-    await settle();
-    t.peer().becomeOpen();
+    await registerAndOpen(t);
     await vi.advanceTimersByTimeAsync(60_000);
     expect(t.lastStatus()).toBe('connected');
     expect(t.sockets).toHaveLength(2);

@@ -66,3 +66,6 @@ export class Inbox<T extends { type: string }> {
     for (const wake of waiters) wake();
   }
 }
+
+/** Time enough for frames that must not come to have arrived, before a test checks they did not. */
+export const quiet = (ms = 150) => new Promise((resolve) => setTimeout(resolve, ms));
