@@ -96,9 +96,9 @@ it.skipIf(ONLY === 'content')('measures call setup, sizes and memory', async () 
     const r2 = await peerDataRun(baselines, run);
     const r3 = await peerCallRun(baselines, run);
     await relay(false);
-    const r4 = await birdcallRun(setup, { acceptDelayMs: ACCEPT_DELAY_MS, sampleMemory: true, log });
+    const r4 = await birdcallRun(setup, { acceptDelayMs: ACCEPT_DELAY_MS, sampleMemory: true, relayed: false, log });
     await relay(true);
-    const r4r = await birdcallRun(setup, { acceptDelayMs: ACCEPT_DELAY_MS, sampleMemory: false, log });
+    const r4r = await birdcallRun(setup, { acceptDelayMs: ACCEPT_DELAY_MS, sampleMemory: false, relayed: true, log });
     await relay(false);
     if (run === 0) continue;
     rtc.push(r1);

@@ -148,7 +148,7 @@ async function paintedAt(page: Page): Promise<number> {
  */
 export async function birdcallRun(
   setup: BirdcallSetup,
-  options: { acceptDelayMs: number; sampleMemory: boolean; log?: (text: string) => void },
+  options: { acceptDelayMs: number; sampleMemory: boolean; relayed: boolean; log?: (text: string) => void },
 ): Promise<BirdcallRun> {
   const { caller, callee, profile } = setup;
   await setup.pacer.beforeRing(options.log);
@@ -180,7 +180,17 @@ export async function birdcallRun(
     );
   });
   const calleeWindow = await callee.browser.waitForPage('/call.html');
-  const path = await selectedPath(caller);
+  // A direct call starts on the relay pre-connection and moves off it (its ICE restart) a little after the first frames.
+  const path = options.relayed
+    ? await selectedPath(caller)
+    : await poll(
+        async () => {
+          const now = await selectedPath(caller);
+          return now.includes('relay') ? undefined : now;
+        },
+        'the direct call to leave the relay',
+        { timeoutMs: 8_000, intervalMs: 100 },
+      ).catch(() => selectedPath(caller));
   const callWindowAt = await paintedAt(callerWindow);
   const clickAt = (await profile.evaluate('window.__benchClickAt')) as number;
   const memory = options.sampleMemory ? await sampleMemory(caller.browser) : undefined;

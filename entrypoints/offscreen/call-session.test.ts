@@ -10,6 +10,7 @@ import type { Handle } from '@/lib/handle';
 import type { MediaDevices } from '@/lib/media-devices';
 import type { ClientMessage, EndedReason } from '@/lib/wire';
 import { CallSession, RING_TIMEOUT_MS, type SessionHost } from './call-session';
+import { FULL_RESOLUTION_AFTER_MS } from './video-start';
 import { FakeEmitter } from './fake-emitter.test-support';
 
 /** The RTCPeerConnection under a media call: connection state and remote tracks. */
@@ -44,6 +45,15 @@ class FakePeerConnection extends EventTarget {
   }
   getReceivers() {
     return this.transceivers.map((t) => t.receiver);
+  }
+  /** The senders PeerJS made for a media call's stream; a pre-connection's are its transceivers'. */
+  senders: FakeSender[] = [];
+  getSenders() {
+    return [...this.transceivers.map((t) => t.sender), ...this.senders];
+  }
+  /** PeerJS adds the stream's tracks to the connection it makes. */
+  addStream(stream: MediaStream) {
+    this.senders.push(...stream.getTracks().map((track) => new FakeSender(track)));
   }
   setConfiguration(config: RTCConfiguration) {
     this.configurations.push(config);
@@ -94,9 +104,33 @@ class FakeTrack extends EventTarget {
   }
 }
 
+/** A sender: its track, and how far its video is scaled down (scaleResolutionDownBy) when each track went out on it. */
+class FakeSender {
+  track: { kind: string } | null = null;
+  private encodings: RTCRtpEncodingParameters[] = [{}];
+  /** The scale in force each time a track was put on this sender. */
+  readonly scaleAtTrack: Array<number | undefined> = [];
+  readonly replaceTrack = vi.fn(async (track: { kind: string } | null) => {
+    this.track = track;
+    this.scaleAtTrack.push(this.scale);
+  });
+  constructor(track: { kind: string } | null = null) {
+    if (track) void this.replaceTrack(track);
+  }
+  get scale(): number | undefined {
+    return this.encodings[0]?.scaleResolutionDownBy;
+  }
+  getParameters() {
+    return { encodings: this.encodings.map((encoding) => ({ ...encoding })) } as RTCRtpSendParameters;
+  }
+  async setParameters(parameters: RTCRtpSendParameters) {
+    this.encodings = parameters.encodings;
+  }
+}
+
 class FakeTransceiver {
   readonly receiver: { track: FakeTrack };
-  readonly sender = { track: null as unknown, replaceTrack: vi.fn(async (track: unknown) => void (this.sender.track = track)) };
+  readonly sender = new FakeSender();
   constructor(
     kind: string,
     public direction: string,
@@ -124,6 +158,7 @@ class FakeMediaConnection extends FakeEmitter {
   answer(stream: MediaStream) {
     this.answered.push(stream);
     this.peerConnection ??= new FakePeerConnection();
+    this.peerConnection.addStream(stream);
   }
   /** The RTCPeerConnection, which a test only asks for once there must be one. */
   get pc(): FakePeerConnection {
@@ -140,11 +175,12 @@ class FakeMediaConnection extends FakeEmitter {
   }
 }
 
-function fakeStream() {
+function fakeStream({ videoHeight = 720 } = {}) {
   const audio = {
     kind: 'audio',
     enabled: true,
     stopped: false,
+    getSettings: () => ({}),
     stop() {
       this.stopped = true;
     },
@@ -152,6 +188,7 @@ function fakeStream() {
   const video = {
     kind: 'video',
     enabled: true,
+    getSettings: () => ({ width: (videoHeight * 16) / 9, height: videoHeight }),
     stopped: false,
     stop() {
       this.stopped = true;
@@ -189,10 +226,10 @@ const TURN: RTCIceServer = { urls: ['turn:198.51.100.7:3478?transport=udp'], use
 const RELAY_CONFIG: RTCConfiguration = { iceServers: [TURN], iceTransportPolicy: 'relay' };
 const CALL_CONFIG: RTCConfiguration = { iceServers: [TURN], iceTransportPolicy: 'all' };
 
-function setup({ online = true, relay = false } = {}) {
+function setup({ online = true, relay = false, videoHeight = 720 } = {}) {
   const reports: AnyReport[] = [];
   const sent: ClientMessage[] = [];
-  const local = fakeStream();
+  const local = fakeStream({ videoHeight });
   const audio = fakeAudioContext();
   const calls: FakeMediaConnection[] = [];
   const connections: FakePeerConnection[] = [];
@@ -216,8 +253,9 @@ function setup({ online = true, relay = false } = {}) {
       sent.push(message);
       return true;
     }),
-    call: vi.fn((peerId: string, _stream: MediaStream, id: string) => {
+    call: vi.fn((peerId: string, stream: MediaStream, id: string) => {
       const call = new FakeMediaConnection(peerId, { callId: id }, true);
+      call.pc.addStream(stream);
       calls.push(call);
       return call.asMediaConnection;
     }),
@@ -827,6 +865,44 @@ describe('the relay pre-connection while ringing', () => {
     expect(pc.remoteDescriptions.at(-1)).toEqual({ type: 'answer', sdp: 'v=0 answer' });
     session.hangup();
     expect(pc.connectionState).toBe('closed');
+  });
+
+  it("the first frames go out at most 360 lines high, the camera's full resolution 2 s after media flowed (a smaller camera as it is)", async () => {
+    const t = setup({ relay: true });
+    const session = CallSession.dial(t.host, callId, bob, 'video');
+    await settle();
+    await session.mediaSignal(fromCaller({ peer: BOB_PEER, description: { type: 'offer', sdp: 'v=0 offer m=audio m=video' } }));
+    const [pc] = t.connections as [FakePeerConnection];
+    pc.changeState('connected');
+    session.connect(BOB_PEER, true);
+    await settle();
+    const [audio, video] = pc.transceivers.map((x) => x.sender) as [FakeSender, FakeSender];
+    expect(video.scaleAtTrack).toEqual([2]); // 720 lines / 2
+    expect(audio.scaleAtTrack).toEqual([undefined]);
+    pc.transceivers[1]!.receiver.track.arrive();
+    await vi.advanceTimersByTimeAsync(FULL_RESOLUTION_AFTER_MS - 100);
+    expect(video.scale).toBe(2);
+    await vi.advanceTimersByTimeAsync(200);
+    expect(video.scale).toBe(1);
+    session.hangup();
+
+    // A PeerJS media call (no pre-connection) starts small too; a 360-line camera is not scaled.
+    for (const [videoHeight, first] of [
+      [720, 2],
+      [360, undefined],
+    ] as const) {
+      const u = setup({ videoHeight });
+      const placed = CallSession.dial(u.host, callId, bob, 'video');
+      await settle();
+      placed.connect(BOB_PEER, true);
+      await settle();
+      const sender = u.calls[0]!.pc.senders.find((x) => x.track?.kind === 'video')!;
+      expect(sender.scale).toBe(first);
+      u.calls[0]!.pc.receive('video');
+      await vi.advanceTimersByTimeAsync(FULL_RESOLUTION_AFTER_MS);
+      expect(sender.scale).toBe(first && 1);
+      placed.hangup();
+    }
   });
 
   it('a pre-connection still connecting at Accept gets 2 s, then the caller places the PeerJS call; a failed one is replaced at once', async () => {

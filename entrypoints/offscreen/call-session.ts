@@ -24,6 +24,7 @@ import type { OffscreenEvent } from '@/lib/messages';
 import type { ClientMessage, EndedReason, ServerMessage } from '@/lib/wire';
 import { PreparedConnection, type PreparedSignal } from './prepared-connection';
 import { startRingtone } from './ringtone';
+import { FULL_RESOLUTION_AFTER_MS, fullResolution, startSmall } from './video-start';
 
 type Report = OffscreenEvent extends infer E ? (E extends { to: 'background' } ? Omit<E, 'to'> : never) : never;
 
@@ -207,7 +208,9 @@ export class CallSession {
       if (!stream || this.ended) return;
       call.answer(stream);
       // PeerJS makes the answering side's RTCPeerConnection in answer(), before it applies the offer.
-      if (call.peerConnection) this.watchMedia(call.peerConnection);
+      if (!call.peerConnection) return;
+      this.startVideoSmall(call.peerConnection);
+      this.watchMedia(call.peerConnection);
     });
   }
 
@@ -232,6 +235,7 @@ export class CallSession {
       this.fail({ key: 'serviceUnreachable' });
       return;
     }
+    if (call.peerConnection) this.startVideoSmall(call.peerConnection);
     this.useMedia(call);
   }
 
@@ -444,6 +448,13 @@ export class CallSession {
     }
   }
 
+  /** A PeerJS media call's senders, given their tracks before the connection is up: the first frames small (video-start). */
+  private startVideoSmall(pc: RTCPeerConnection): void {
+    for (const sender of pc.getSenders()) {
+      if (sender.track) startSmall(sender, sender.track).catch((error: unknown) => console.warn('Birdcall: could not start the video small:', error));
+    }
+  }
+
   /** Once both said yes, media must flow within MEDIA_TIMEOUT_MS, or the call has failed. */
   private expectMediaSoon(): void {
     this.after(MEDIA_TIMEOUT_MS, () => {
@@ -457,6 +468,9 @@ export class CallSession {
     const pc = this.media?.peerConnection;
     if (pc && !this.pc) this.takeOver(pc);
     this.host.report({ type: 'media-connected', callId: this.callId });
+    this.after(FULL_RESOLUTION_AFTER_MS, () => {
+      if (this.pc) fullResolution(this.pc).catch((error: unknown) => console.warn('Birdcall: could not restore the full resolution:', error));
+    });
     // Media flows on the relay pre-connection: once the first frames are through (a restart under them would hold them up), look for the path each side's policy allows.
     if (this.adopted && this.direction === 'outgoing') {
       this.after(UPGRADE_AFTER_MS, () => void this.restartIce().catch((error: unknown) => console.warn('Birdcall: ICE restart failed:', error)));

@@ -9,6 +9,7 @@
  */
 import type { CallKind } from '@/lib/call-state';
 import { isRelayOnlyCandidate, type ClientMessage, type ServerMessage } from '@/lib/wire';
+import { startSmall } from './video-start';
 
 type MediaSignal = Extract<ServerMessage, { type: 'media-signal' }>;
 export type PreparedSignal = Pick<Extract<ClientMessage, { type: 'media-signal' }>, 'description' | 'candidate'>;
@@ -92,7 +93,9 @@ export class PreparedConnection {
     await this.steps;
     for (const transceiver of this.pc.getTransceivers()) {
       const track = stream.getTracks().find((t) => t.kind === transceiver.receiver.track.kind);
-      if (track) await transceiver.sender.replaceTrack(track);
+      if (!track) continue;
+      await startSmall(transceiver.sender, track);
+      await transceiver.sender.replaceTrack(track);
     }
   }
 

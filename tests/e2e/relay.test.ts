@@ -21,6 +21,7 @@ import {
   sleep,
   startService,
   testid,
+  videoScaleDownBy,
   waitForState,
   watchPeerConnections,
   type Person,
@@ -73,6 +74,10 @@ describe('"Always relay calls" with TURN from the deployment', () => {
     await waitForState(bobWindow, 'connected', { peer: 'alice' });
     await expectFramesArriving(aliceWindow, 'birdcall-remote-video');
     await expectFramesArriving(bobWindow, 'birdcall-remote-video');
+    // The first frames went at 360 lines; both cameras' full 720 follows 2 s after media flowed.
+    for (const offscreen of [aliceOffscreen, bobOffscreen]) {
+      await poll(async () => ((await videoScaleDownBy(offscreen)) === 1 ? true : undefined), 'the video sent at full resolution', { timeoutMs: 10_000 });
+    }
     // The call went on the pre-connection: no other connection, no PeerJS signaling.
     expect((await made()).map((list) => list.length)).toEqual([1, 1]);
     expect(sockets.flatMap((recorder) => recorder.frames()).filter(isPeerSignaling)).toEqual([]);

@@ -34,6 +34,6 @@ export {
 } from './people';
 export { isPeerSignaling, recordSockets, type SocketRecorder, type SocketFrame } from './sockets';
 export { setMediaPermission, type MediaSetting } from './permissions';
-export { connectionsMade, selectedPath, setAlwaysRelay, watchPeerConnections } from './rtc-paths';
+export { connectionsMade, selectedPath, setAlwaysRelay, videoScaleDownBy, watchPeerConnections } from './rtc-paths';
 export { focusedControl, waitForFocus, tabTo, accessibleNode, accessibleNodes, type AccessibleNode } from './keyboard';
 export { recordNotifications, ringingNotifications, type ShownNotification } from './notifications';

@@ -39,6 +39,15 @@ export async function connectionsMade(offscreen: Page): Promise<Array<{ policy: 
   );
 }
 
+/** How far the newest connection's video sender scales the camera down (1: its full resolution; video-start.ts). */
+export async function videoScaleDownBy(offscreen: Page): Promise<number | undefined> {
+  return offscreen.evaluate(() => {
+    const pc = (window as unknown as { birdcallTestPcs: RTCPeerConnection[] }).birdcallTestPcs.at(-1);
+    const sender = pc?.getSenders().find((candidate) => candidate.track?.kind === 'video');
+    return sender?.getParameters().encodings[0]?.scaleResolutionDownBy;
+  });
+}
+
 /** The selected candidate pair of the newest connection: types and addresses of both ends. */
 export async function selectedPath(offscreen: Page) {
   return offscreen.evaluate(async () => {
