@@ -4,7 +4,7 @@ import type { WxtStorageItem } from 'wxt/utils/storage';
 import type { Scope } from './view-model';
 
 /** The parts of a storage item a page reads. */
-export type ReadableItem<T> = Pick<WxtStorageItem<T, Record<string, never>>, 'getValue' | 'watch'>;
+type ReadableItem<T> = Pick<WxtStorageItem<T, Record<string, never>>, 'getValue' | 'watch'>;
 
 /** The item's value, or undefined until the first read has come back (so pages can wait instead of flashing a fallback). */
 export type Stored<T> = ReadonlySignal<T | undefined>;

@@ -31,7 +31,7 @@ const OUTCOME_WORDS: Record<Outcome, MessageKey> = {
 export const outcomeText = (outcome: Outcome) => t(OUTCOME_WORDS[outcome]);
 
 /** The ended screen's words: the outcome's, except where the reason says more. */
-export function endedText(state: Ended): string {
+function endedText(state: Ended): string {
   if (state.reason === 'failed') return state.detail ? t('callFailedBecause', state.detail) : outcomeText('failed');
   if (state.reason === 'declined-elsewhere') return t('declinedElsewhere');
   if (state.reason === 'remote-media-unavailable') return t(state.call.kind === 'video' ? 'remoteCameraUnavailable' : 'remoteMicUnavailable', state.call.peer);

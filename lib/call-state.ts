@@ -54,7 +54,7 @@ export type CallState =
       readonly detail?: string;
     };
 
-export type ActiveCallState = Exclude<CallState, { phase: 'idle' } | { phase: 'ended' }>;
+type ActiveCallState = Exclude<CallState, { phase: 'idle' } | { phase: 'ended' }>;
 
 export type CallEvent =
   | { type: 'dial'; callId: string; peer: Handle; kind: CallKind; verified: boolean; at: number }

@@ -8,7 +8,7 @@ export type Handle = string & { readonly __brand: 'Handle' };
 
 const HANDLE_PATTERN = /^[A-Za-z0-9_]{1,15}$/;
 
-export type HandleResult = { ok: true; handle: Handle } | { ok: false; error: string };
+type HandleResult = { ok: true; handle: Handle } | { ok: false; error: string };
 
 /** Accepts "alice", "@Alice" or " @ALICE "; anything that is not a legal X handle is refused with a reason. */
 export function parseHandle(input: unknown): HandleResult {

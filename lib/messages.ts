@@ -9,12 +9,12 @@ import type { CallKind, EndReason } from './call-state';
 import type { MessageKey, Phrase } from './i18n';
 import { CallIdSchema, CallKindSchema, IdentitySchema, type Identity, type ParseResult } from './wire';
 
-export const isCallId = (value: unknown): value is string => v.is(CallIdSchema, value);
-export const isCallKind = (value: unknown): value is CallKind => v.is(CallKindSchema, value);
+const isCallId = (value: unknown): value is string => v.is(CallIdSchema, value);
+const isCallKind = (value: unknown): value is CallKind => v.is(CallKindSchema, value);
 
 /** Where on X call buttons are shown. */
 export type Surface = 'profile' | 'hovercard' | 'chat' | 'postmenu';
-export const SURFACES: readonly Surface[] = ['profile', 'hovercard', 'chat', 'postmenu'];
+const SURFACES: readonly Surface[] = ['profile', 'hovercard', 'chat', 'postmenu'];
 
 /**
  * "X layout changed": a surface's anchors were not found on a page that had loaded. Only the URL

@@ -19,7 +19,7 @@ export function defaultSignalUrl(fromEnv: string | undefined): string {
   return fromEnv;
 }
 
-export type SignalUrlResult = { ok: true; server: SignalServer } | { ok: false; error: Phrase };
+type SignalUrlResult = { ok: true; server: SignalServer } | { ok: false; error: Phrase };
 
 /** Parses "http(s)://host[:port][/path/]" into PeerJS options, with a reason when it cannot. */
 export function parseSignalUrl(text: string): SignalUrlResult {

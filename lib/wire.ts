@@ -20,7 +20,7 @@
 import * as v from 'valibot';
 import type { Handle } from './handle';
 
-export const WIRE_VERSION = 1;
+const WIRE_VERSION = 1;
 
 /** Frame limits, enforced by the service on every socket and by the client on what it parses. */
 export const LIMITS = {
@@ -35,7 +35,7 @@ export const LIMITS = {
 const text = (max: number) => v.pipe(v.string(), v.maxLength(max));
 
 /** An X handle as Birdcall keeps it: lowercase, without "@". */
-export const HandleSchema = v.pipe(
+const HandleSchema = v.pipe(
   v.string(),
   v.regex(/^[a-z0-9_]{1,15}$/),
   v.transform((handle) => handle as Handle),
@@ -49,7 +49,7 @@ const Base64UrlSchema = (max: number) => v.pipe(v.string(), v.regex(/^[A-Za-z0-9
 const JwsSchema = v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/), v.maxLength(4096));
 
 /** An ECDSA P-256 public key as a JWK, nothing more (no private part can ride along). */
-export const PublicJwkSchema = v.strictObject({
+const PublicJwkSchema = v.strictObject({
   kty: v.literal('EC'),
   crv: v.literal('P-256'),
   x: Base64UrlSchema(64),
@@ -64,7 +64,7 @@ export const IdentitySchema = v.strictObject({
 });
 export type Identity = v.InferOutput<typeof IdentitySchema>;
 
-export const IceServerSchema = v.strictObject({
+const IceServerSchema = v.strictObject({
   urls: v.pipe(v.array(text(300)), v.minLength(1), v.maxLength(8)),
   username: v.optional(text(300)),
   credential: v.optional(text(300)),
@@ -72,7 +72,7 @@ export const IceServerSchema = v.strictObject({
 export type IceServer = v.InferOutput<typeof IceServerSchema>;
 
 /** Why the service ended a call, as the receiving side should see it. */
-export const EndedReasonSchema = v.picklist([
+const EndedReasonSchema = v.picklist([
   'declined',
   'busy',
   'cancelled',
@@ -87,8 +87,7 @@ export const EndedReasonSchema = v.picklist([
 ]);
 export type EndedReason = v.InferOutput<typeof EndedReasonSchema>;
 
-export const RefusedReasonSchema = v.picklist(['bad-signature', 'handle-taken', 'bad-frame', 'too-many', 'sign-in-failed']);
-export type RefusedReason = v.InferOutput<typeof RefusedReasonSchema>;
+const RefusedReasonSchema = v.picklist(['bad-signature', 'handle-taken', 'bad-frame', 'too-many', 'sign-in-failed']);
 
 /**
  * A session description or an ICE candidate between the two sides of a call, through the service:
@@ -153,7 +152,7 @@ const message = <T extends string, E extends v.ObjectEntries>(type: T, entries: 
 
 // ---- service -> device ----
 
-export const ServerMessageSchema = v.variant('type', [
+const ServerMessageSchema = v.variant('type', [
   /** First frame on every control socket: sign `helloPayload(nonce)` with the device key. */
   message('challenge', { nonce: Base64UrlSchema(64), signIn: v.boolean() }),
   message('registered', {
@@ -233,7 +232,7 @@ export type ClientMessage = v.InferOutput<typeof ClientMessageSchema>;
 // ---- PeerJS relay (`<service>/peerjs`), device -> service; the service sets `src` ----
 
 /** PeerJS's own frames. Payloads are PeerJS's business and go on as they are; LIMITS bound them. */
-export const RelayFrameSchema = v.variant('type', [
+const RelayFrameSchema = v.variant('type', [
   v.strictObject({ type: v.literal('HEARTBEAT') }),
   v.strictObject({
     type: v.picklist(['OFFER', 'ANSWER', 'CANDIDATE', 'LEAVE']),
@@ -243,7 +242,6 @@ export const RelayFrameSchema = v.variant('type', [
     payload: v.optional(v.record(v.string(), v.unknown())),
   }),
 ]);
-export type RelayFrame = v.InferOutput<typeof RelayFrameSchema>;
 
 /** What a device signs to prove its key on one connection: the service's fresh nonce. */
 export function helloPayload(nonce: string): Uint8Array {
@@ -259,7 +257,6 @@ export const CertificateClaimsSchema = v.object({
   iat: v.number(),
   exp: v.number(),
 });
-export type CertificateClaims = v.InferOutput<typeof CertificateClaimsSchema>;
 
 /** Certificates last a day; a device gets a fresh one on every registration. */
 export const CERTIFICATE_TTL_S = 24 * 60 * 60;
@@ -284,7 +281,7 @@ export function jsonDepthExceeds(json: string, maxDepth: number): boolean {
 }
 
 /** Parses one frame's text against a schema, refusing oversized or too deeply nested ones first. */
-export function parseFrame<S extends v.GenericSchema>(schema: S, frame: string, maxBytes: number = LIMITS.controlFrameBytes): ParseResult<v.InferOutput<S>> {
+function parseFrame<S extends v.GenericSchema>(schema: S, frame: string, maxBytes: number = LIMITS.controlFrameBytes): ParseResult<v.InferOutput<S>> {
   if (frame.length > maxBytes) return { ok: false, error: `frame of ${frame.length} bytes is over ${maxBytes}` };
   if (jsonDepthExceeds(frame, LIMITS.jsonDepth)) return { ok: false, error: `frame nests deeper than ${LIMITS.jsonDepth}` };
   let data: unknown;

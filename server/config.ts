@@ -39,7 +39,7 @@ export interface TurnConfig {
   ttlS: number;
 }
 
-export const DEFAULT_TURN_TTL_S = 3600;
+const DEFAULT_TURN_TTL_S = 3600;
 
 export interface ServiceConfig {
   host: string;

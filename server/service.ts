@@ -20,7 +20,7 @@ import { openSqliteStore } from './store/sqlite-store';
 import type { Store } from './store/store';
 import { IceRenewals } from './turn/renewal';
 
-export interface Timeouts {
+interface Timeouts {
   /** A socket that has not said hello by then is refused. */
   helloMs: number;
   ringMs: number;
@@ -32,7 +32,7 @@ export interface Timeouts {
   reconnectGraceMs: number;
 }
 
-export const DEFAULT_TIMEOUTS: Timeouts = {
+const DEFAULT_TIMEOUTS: Timeouts = {
   helloMs: 10_000,
   ringMs: 45_000,
   unavailableDelayMs: 1_500,

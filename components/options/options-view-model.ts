@@ -8,7 +8,7 @@ import { storedSignal, type Stored } from '../stored';
 import type { Scope } from '../view-model';
 import type { SignalState } from '../words';
 
-export interface OptionsViewModel {
+interface OptionsViewModel {
   /** The build's server, used while no override is saved. */
   readonly defaultUrl: string;
   /** What the field shows: the person's edit, else the URL in use; undefined until storage answered. */

@@ -12,9 +12,9 @@ import type { Scope } from '../view-model';
  * checking: reading the current permission; blocked: the browser refuses without asking (only its
  * settings can change that); prompt: waiting for the button; asking: the browser's prompt is up.
  */
-export type PermissionPhase = 'checking' | 'blocked' | 'prompt' | 'asking' | 'granted' | 'denied' | 'error';
+type PermissionPhase = 'checking' | 'blocked' | 'prompt' | 'asking' | 'granted' | 'denied' | 'error';
 
-export interface PermissionViewModel {
+interface PermissionViewModel {
   readonly phase: ReadonlySignal<PermissionPhase>;
   readonly message: ReadonlySignal<string | null>;
   allow(): Promise<void>;

@@ -22,7 +22,7 @@ import { storedSignal, type Stored } from '../stored';
 import type { Scope } from '../view-model';
 import type { SignalState } from '../words';
 
-export interface RecentCall {
+interface RecentCall {
   readonly record: CallRecord;
   /** A missed call not seen before this popup opened. */
   readonly isNew: boolean;

@@ -13,9 +13,9 @@ import { newCallId } from '@/lib/wire';
 import * as store from '@/lib/store';
 import type { NotificationSubject, Platform } from './platform';
 
-export type Reply = { ok: true; config?: ServiceConfig | null } | { ok: false; error: string };
+type Reply = { ok: true; config?: ServiceConfig | null } | { ok: false; error: string };
 
-export interface CallController {
+interface CallController {
   handle(message: BackgroundMessage): Promise<Reply>;
   onNotificationButton(subject: NotificationSubject, buttonIndex: number): Promise<void>;
   onNotificationClicked(subject: NotificationSubject): Promise<void>;

@@ -6,7 +6,7 @@ import { importJWK, jwtVerify } from 'jose';
 import * as v from 'valibot';
 import { CertificateClaimsSchema, type Identity, type PublicJwk } from '@/lib/wire';
 
-export type CertificateCheck = { ok: true; identity: Identity } | { ok: false; error: string };
+type CertificateCheck = { ok: true; identity: Identity } | { ok: false; error: string };
 
 /** The certificate must be the service's, current, and about `claimed`; what it says about verification wins. */
 export async function checkCertificate(certificate: string, serviceKey: PublicJwk, claimed: Identity): Promise<CertificateCheck> {

@@ -47,7 +47,7 @@ async function loadOrCreate(): Promise<CryptoKeyPair> {
   }
 }
 
-export function base64Url(bytes: ArrayBuffer | Uint8Array): string {
+function base64Url(bytes: ArrayBuffer | Uint8Array): string {
   let binary = '';
   for (const byte of new Uint8Array(bytes)) binary += String.fromCharCode(byte);
   return btoa(binary).replaceAll('+', '-').replaceAll('/', '_').replace(/=+$/, '');

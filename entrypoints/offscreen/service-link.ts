@@ -37,7 +37,7 @@ export interface LinkSeams {
   createPeer(id: string, server: SignalServer, token: string, config: RTCConfiguration): Peer;
 }
 
-export const browserSeams: LinkSeams = {
+const browserSeams: LinkSeams = {
   deviceKey: () => import('./device-key').then((m) => m.deviceKey()),
   openSocket: (url) => new WebSocket(url),
   createPeer: (id, server, token, config) =>
@@ -49,9 +49,9 @@ export const browserSeams: LinkSeams = {
 const RETRY_MS = [500, 1000, 2000, 4000, 8000, 10000];
 const PING_MS = 25_000;
 /** How long checkAlive() waits for the service's pong before it takes the socket for dead. */
-export const ALIVE_TIMEOUT_MS = 3_000;
+const ALIVE_TIMEOUT_MS = 3_000;
 /** A service that has not registered this device this long after the socket was opened does not answer (a black-holed address). */
-export const ANSWER_TIMEOUT_MS = 10_000;
+const ANSWER_TIMEOUT_MS = 10_000;
 
 export class ServiceLink {
   private config: ServiceConfig | null = null;

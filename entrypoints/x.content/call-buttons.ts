@@ -13,7 +13,7 @@ import { viewerScopes } from '@/lib/x/watch';
 import type { FeatureDeps, SendToBackground } from './feature';
 
 /** Marks a button set; its value is the surface, `data-birdcall-handle` the handle it calls. */
-export const BUTTON_SET_ATTRIBUTE = 'data-birdcall-set';
+const BUTTON_SET_ATTRIBUTE = 'data-birdcall-set';
 const ERROR_TITLE_MS = 4000;
 const SVG_NS = 'http://www.w3.org/2000/svg';
 
@@ -25,26 +25,26 @@ const ICON_PATHS: Record<CallKind, string> = {
 };
 
 /** round: the profile header's 36px icon buttons; compact: 32px, for hover cards and the chat header; menu: menu entries with text. */
-export type Variant = 'round' | 'compact' | 'menu';
+type Variant = 'round' | 'compact' | 'menu';
 
 /** What the page looks like now: X's theme and UI language. */
-export interface Look {
+interface Look {
   theme: Theme;
   language: string;
 }
 
-export function pageLook(doc: Document): Look {
+function pageLook(doc: Document): Look {
   return { theme: pageTheme(doc), language: pageLanguage(doc) };
 }
 
 /** A place for one button set: inserted into `parent` before `before` (null appends), calling `handle`. */
-export interface ButtonSlot {
+interface ButtonSlot {
   parent: Element;
   before: Element | null;
   handle: Handle;
 }
 
-export interface ButtonSetOptions {
+interface ButtonSetOptions {
   surface: Surface;
   variant: Variant;
   handle: Handle;
@@ -78,7 +78,7 @@ export function watchServiceAvailability(doc: Document, signal: AbortSignal): vo
   void signalStatus.getValue().then((first) => !heard && !signal.aborted && apply(first));
 }
 
-export function createButtonSet(options: ButtonSetOptions): HTMLElement {
+function createButtonSet(options: ButtonSetOptions): HTMLElement {
   const set = document.createElement('div');
   created.add(set);
   set.className = `birdcall-set birdcall-${options.variant}`;
@@ -163,7 +163,7 @@ const setsOf = (doc: Document, surface: Surface) => doc.querySelectorAll(`[${BUT
  * that is gone, another handle, another language, a copy X made of ours) are removed, the theme
  * is updated in place, missing sets are created.
  */
-export function syncButtonSets(doc: Document, slots: readonly ButtonSlot[], options: Omit<ButtonSetOptions, 'handle'>): void {
+function syncButtonSets(doc: Document, slots: readonly ButtonSlot[], options: Omit<ButtonSetOptions, 'handle'>): void {
   const wanted = new Map<Element, ButtonSlot>();
   for (const slot of slots) if (!wanted.has(slot.parent)) wanted.set(slot.parent, slot);
   const filled = new Set<Element>();
@@ -189,7 +189,7 @@ export function syncButtonSets(doc: Document, slots: readonly ButtonSlot[], opti
   }
 }
 
-export function removeButtonSets(doc: Document, surface: Surface): void {
+function removeButtonSets(doc: Document, surface: Surface): void {
   for (const set of setsOf(doc, surface)) set.remove();
 }
 

@@ -3,7 +3,7 @@ import { parseHandle, type Handle } from '../handle';
 import { handleOfElement, queryAll, queryFirst } from './dom';
 import { scopeOrApp } from './watch';
 
-export interface ChatHeaderSlot {
+interface ChatHeaderSlot {
   parent: Element;
   before: Element | null;
   handle: Handle;

@@ -2,7 +2,7 @@
 import type { Handle } from '../handle';
 import { handleOfElement, handleOfPeopleLink, queryAll, queryFirst } from './dom';
 
-export interface HoverCardSlot {
+interface HoverCardSlot {
   card: Element;
   parent: Element;
   before: Element | null;

@@ -16,7 +16,7 @@ import { callAudio as ptAudio, callVideo as ptVideo } from '../../public/_locale
 import type { Handle } from '../handle';
 import { formatMessage, type ChromeMessage } from '../i18n';
 
-export type LabelKey = 'callAudio' | 'callVideo';
+type LabelKey = 'callAudio' | 'callVideo';
 
 type Catalog = Record<LabelKey, ChromeMessage>;
 

@@ -3,7 +3,7 @@ import { parseHandle, type Handle } from '../handle';
 import { containsListItem, queryFirst, queryOutsideListItems } from './dom';
 import { scopeOrApp } from './watch';
 
-export interface ActionRowSlot {
+interface ActionRowSlot {
   row: Element;
   /** The row child to insert before (the message button, else the follow button's wrapper); null appends. */
   before: Element | null;
@@ -24,18 +24,18 @@ export function shownProfileHandle(column: ParentNode): Handle | null {
   return parsed.ok ? parsed.handle : null;
 }
 
-export function isOwnProfileHeader(column: ParentNode): boolean {
+function isOwnProfileHeader(column: ParentNode): boolean {
   return queryOutsideListItems(column, 'editProfile') !== null;
 }
 
 /** The anchors that find the action row, by meaning, in order: the More button, the Message button, the Follow button. */
-export const ACTION_ROW_ANCHORS = ['profileMoreButton', 'messageButton', 'followButton'] as const;
+const ACTION_ROW_ANCHORS = ['profileMoreButton', 'messageButton', 'followButton'] as const;
 
 /**
  * The header's action row: the parent of the first anchor found outside posts and cells (for the
  * follow button, of its placementTracking wrapper when it has one). Null while not rendered.
  */
-export function findActionRow(column: ParentNode): Element | null {
+function findActionRow(column: ParentNode): Element | null {
   for (const name of ACTION_ROW_ANCHORS) {
     const anchor = queryOutsideListItems(column, name);
     if (!anchor) continue;

@@ -8,7 +8,7 @@ import type { WebSocket } from 'ws';
 import { CLOSE } from './close-codes';
 import { TokenBucket } from './token-bucket';
 
-export interface TextFrameOptions {
+interface TextFrameOptions {
   rate: { perSecond: number; burst: number };
   log: FastifyBaseLogger;
   handle: (text: string) => void;

@@ -14,7 +14,7 @@ import { RELAY_RATE } from '../limits/token-bucket';
 import { sameSecret } from '../random';
 import type { Calls } from '../ringing/calls';
 
-export interface RelayDeps {
+interface RelayDeps {
   sessions: Sessions;
   calls: Calls;
   log: FastifyBaseLogger;

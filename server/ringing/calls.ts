@@ -12,7 +12,7 @@ import { send, type Session, type Sessions } from '../control/session';
 import type { Metrics } from '../metrics';
 import { RingRateLimiter } from './rate-limits';
 
-export interface RingTimeouts {
+interface RingTimeouts {
   /** No answer after this long: everyone gets `ended no-answer`. */
   ringMs: number;
   /** Offline, unknown and self-calls all answer `unavailable` after this fixed delay, so they look alike. */

@@ -11,7 +11,7 @@ export interface XUser {
   username: Handle;
 }
 
-export interface Ticket {
+interface Ticket {
   id: string;
   /** OAuth `state`: how the callback finds the ticket. */
   state: string;

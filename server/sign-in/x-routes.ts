@@ -5,7 +5,7 @@ import { codeChallenge, type Tickets } from './tickets';
 import { fetchXUser, XApiError } from './x-api';
 import { randomToken } from '../random';
 
-export interface XRoutesDeps {
+interface XRoutesDeps {
   x: XConfig | null;
   tickets: Tickets;
   publicUrl: () => string;

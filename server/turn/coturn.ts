@@ -11,13 +11,13 @@ import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-export const COTURN_REALM = 'birdcall.local';
+const COTURN_REALM = 'birdcall.local';
 /** coturn's relay ports; the listening port is never picked from here. */
-export const RELAY_PORTS = { min: 49160, max: 49200 } as const;
+const RELAY_PORTS = { min: 49160, max: 49200 } as const;
 const LOOPBACK = '127.0.0.1';
 const MISSING = 'turnserver (coturn) is not installed: apt-get install coturn';
 
-export interface CoturnOptions {
+interface CoturnOptions {
   secret: string;
   /**
    * The local IPv4 address coturn listens and allocates relays on (listening-ip and relay-ip).
@@ -48,7 +48,7 @@ export function newTurnSecret(): string {
   return randomBytes(32).toString('base64url');
 }
 
-export function coturnConfig(secret: string, port: number, dir: string, host: string = LOOPBACK): string {
+function coturnConfig(secret: string, port: number, dir: string, host: string = LOOPBACK): string {
   return [
     `listening-ip=${host}`,
     `relay-ip=${host}`,
@@ -140,7 +140,7 @@ export async function startCoturn(options: CoturnOptions): Promise<RunningCoturn
 }
 
 /** A port free for both UDP and TCP on `host` (default 127.0.0.1), outside coturn's relay range. */
-export async function freeLoopbackPort(host: string = LOOPBACK): Promise<number> {
+async function freeLoopbackPort(host: string = LOOPBACK): Promise<number> {
   for (let attempt = 0; attempt < 50; attempt++) {
     const port = await new Promise<number>((resolve, reject) => {
       const server = createServer();

@@ -7,7 +7,7 @@ import { createHmac } from 'node:crypto';
 import type { IceServer } from '../../lib/wire';
 import type { TurnConfig } from '../config';
 
-export interface TurnCredential {
+interface TurnCredential {
   username: string;
   credential: string;
 }

@@ -1,13 +1,13 @@
 /** TURN server URLs as the service hands them to browsers (RFC 7065), checked before the service starts. */
 
 /** Browsers accept at most this many URLs per ICE server in practice; the wire allows 8. */
-export const MAX_TURN_URLS = 8;
+const MAX_TURN_URLS = 8;
 
 const HOST = String.raw`(?:\d{1,3}(?:\.\d{1,3}){3}|\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*)`;
 const TURN_URL = new RegExp(String.raw`^turns?:${HOST}(?::(\d{1,5}))?(?:\?transport=(?:udp|tcp))?$`);
 
 /** The reason a URL is not a turn:/turns: URL, or null when it is one. */
-export function turnUrlProblem(url: string): string | null {
+function turnUrlProblem(url: string): string | null {
   if (url.length > 300) return 'is longer than 300 characters';
   const match = TURN_URL.exec(url);
   if (!match) return 'is not turn:<host>[:<port>][?transport=udp|tcp] or turns:…';
