@@ -25,11 +25,20 @@ export const browserMediaDevices: MediaDevices = {
 };
 
 type DeviceName = 'camera' | 'microphone';
-const queryPermission = (name: DeviceName): Promise<PermissionState | 'unknown'> =>
-  navigator.permissions.query({ name: name as PermissionName }).then(
-    (status) => status.state,
-    () => 'unknown' as const,
-  );
+/**
+ * Asked once per device: a PermissionStatus keeps its state current, so later calls read it
+ * without a trip to the browser (a dial's ring goes out in the task that asked for it, before the
+ * call window loading in the same process can take the thread).
+ */
+const permissionStatuses = new Map<DeviceName, Promise<PermissionStatus | null>>();
+const queryPermission = async (name: DeviceName): Promise<PermissionState | 'unknown'> => {
+  let status = permissionStatuses.get(name);
+  if (!status) {
+    status = navigator.permissions.query({ name: name as PermissionName }).catch(() => null);
+    permissionStatuses.set(name, status);
+  }
+  return (await status)?.state ?? 'unknown';
+};
 
 /**
  * Whether this document may use what a call of `kind` needs (the microphone, and the camera for a
