@@ -38,8 +38,31 @@ const CONTROL_PAGE = '/options.html';
 const LAUNCH_ATTEMPTS = 3;
 
 declare const chrome: ExtensionChrome; // evaluated in extension pages
+/** A tab's camera/microphone prompt (Firefox's webRTC-shareDevices doorhanger), as the helper add-on sees it. */
+export interface MediaPrompt {
+  url: string;
+  pinned: boolean;
+  /** The tab is the one its window shows. */
+  selected: boolean;
+  /** The prompt is open in its window's panel, where a person can click it. */
+  shown: boolean;
+  windowFocused: boolean;
+  /** "Remember this decision", while shown. */
+  remember: boolean | null;
+}
+
 /** The helper add-on's page. */
-type HelperGlobal = { browser: { birdcallTest: { clickNotification(title: string): Promise<number>; notificationTitles(): Promise<string[]> } } };
+type HelperGlobal = {
+  browser: {
+    birdcallTest: {
+      clickNotification(title: string): Promise<number>;
+      notificationTitles(): Promise<string[]>;
+      askForMedia(ask: boolean): Promise<void>;
+      mediaPrompts(): Promise<MediaPrompt[]>;
+      answerMediaPrompt(url: string, allow: boolean, remember: boolean): Promise<boolean>;
+    };
+  };
+};
 
 export interface ShownNotification {
   title: string;
@@ -50,6 +73,12 @@ export interface ShownNotification {
 export interface FirefoxBrowser extends ExtensionBrowser {
   /** The notifications Birdcall shows now, by id, as Firefox holds them. */
   shownNotifications(): Promise<Record<string, ShownNotification>>;
+  /** From now on, Firefox asks before pages open the (fake) camera and microphone, as it does for people (at launch, it does not ask). */
+  askForMedia(): Promise<void>;
+  /** Every tab's camera/microphone prompt now. */
+  mediaPrompts(): Promise<MediaPrompt[]>;
+  /** Waits for the prompt of the tab at `path` to be shown, then clicks Allow or Block on it, "Remember this decision" ticked or not. */
+  answerMediaPrompt(path: string, answer: { allow: boolean; remember: boolean }): Promise<void>;
 }
 
 /** $FIREFOX_PATH, else Debian's firefox-esr. */
@@ -94,6 +123,8 @@ async function launchWithRetries(executablePath: string, tempDir: string, extens
         executablePath,
         headless: true,
         userDataDir: mkdtempSync(join(tempDir, 'profile-')),
+        // Firefox 153 refuses BiDi navigations to moz-extension:// pages without it ("not allowed in this context").
+        args: ['--remote-allow-system-access'],
         // With dumpio, pages' and the add-on's console output goes to stdout too.
         extraPrefsFirefox: { ...prefs(extensionId), ...(dumpio ? { 'devtools.console.stdout.content': true, 'devtools.console.stdout.chrome': true } : {}) },
         env: { ...process.env, XDG_CONFIG_HOME: join(tempDir, 'config'), XDG_CACHE_HOME: join(tempDir, 'cache'), XDG_RUNTIME_DIR: tempDir },
@@ -195,11 +226,41 @@ export async function launchFirefox(extensionDir: string, options: { name?: stri
     );
   }
 
+  /** The helper add-on's page, opened in a tab of its own the first time. */
+  const helperPage = () => (helper ??= openMozExtensionPage(`moz-extension://${HELPER_UUID}/page.html`));
+
+  async function askForMedia(): Promise<void> {
+    await (await helperPage()).evaluate(() => (globalThis as unknown as HelperGlobal).browser.birdcallTest.askForMedia(true));
+  }
+
+  async function mediaPrompts(): Promise<MediaPrompt[]> {
+    return (await helperPage()).evaluate(() => (globalThis as unknown as HelperGlobal).browser.birdcallTest.mediaPrompts());
+  }
+
+  async function answerMediaPrompt(path: string, { allow, remember }: { allow: boolean; remember: boolean }): Promise<void> {
+    const url = `${extensionOrigin}${path.startsWith('/') ? path : `/${path}`}`;
+    const page = await helperPage();
+    let prompts: MediaPrompt[] = [];
+    // Firefox ignores a click in the first moments a prompt is shown (security.notification_enable_delay): click until it goes.
+    let clicked = false;
+    await poll(
+      async () => {
+        prompts = await mediaPrompts();
+        if (clicked && !prompts.some((prompt) => prompt.url === url)) return true;
+        clicked =
+          (await page.evaluate((...args) => (globalThis as unknown as HelperGlobal).browser.birdcallTest.answerMediaPrompt(...args), url, allow, remember)) ||
+          clicked;
+        return undefined;
+      },
+      `to ${allow ? 'allow' : 'block'} the camera/microphone prompt of ${path}`,
+      { timeoutMs: 10_000, intervalMs: 250, describe: () => `prompts: ${JSON.stringify(prompts)}` },
+    );
+  }
+
   async function clickNotification(id: string): Promise<void> {
     const shown = (await shownNotifications())[id];
     if (!shown) throw new Error(`No notification "${id}" is shown`);
-    helper ??= openMozExtensionPage(`moz-extension://${HELPER_UUID}/page.html`);
-    const page = await helper;
+    const page = await helperPage();
     // The popup opens a moment after notifications.create resolves.
     let popups: string[] = [];
     let lastError = '';
@@ -256,6 +317,9 @@ export async function launchFirefox(extensionDir: string, options: { name?: stri
     shownNotifications,
     waitForNotification,
     clickNotification,
+    askForMedia,
+    mediaPrompts,
+    answerMediaPrompt,
     close,
   };
 }
