@@ -19,6 +19,8 @@ export interface Account {
 
 export const callState = storage.defineItem<CallState>('session:call', { fallback: IDLE });
 export const callWindowId = storage.defineItem<number | null>('session:callWindowId', { fallback: null });
+/** Firefox: the media host's pinned tab has been open since the browser started (so if it is gone now, someone closed it). */
+export const mediaHostOpened = storage.defineItem<boolean>('session:mediaHostOpened', { fallback: false });
 /**
  * Whether Birdcall's service can be reached now, and why not. In local storage, where the content
  * script can read it (session storage is closed to content scripts): X's call buttons show it.

@@ -50,6 +50,24 @@ describe('permission page', () => {
     expect(page.querySelector('[data-testid="birdcall-allow-media"]')).toBeNull();
   });
 
+  it('in Firefox, "granted" is not taken at its word (Firefox says it after an Allow it did not remember): Allow stays, with "Remember this decision"', async () => {
+    // The Firefox build's flag (vitest's import.meta.env takes strings).
+    vi.stubEnv('FIREFOX', 'true');
+    try {
+      browserSays = { camera: 'granted', microphone: 'granted' };
+      getUserMedia.mockResolvedValue(fakeStream().stream);
+      const page = await mount(<PermissionPage />);
+      expect(state(page).dataset.state).toBe('unsure');
+      expect(state(page).textContent).toContain('an Allow it did not remember');
+      expect(byTestId(page, 'birdcall-remember-hint').textContent).toContain('keep “Remember this decision” ticked');
+      await allow(page);
+      expect(state(page).dataset.state).toBe('granted');
+      expect(page.querySelector('[data-testid="birdcall-allow-media"]')).toBeNull();
+    } finally {
+      vi.unstubAllEnvs();
+    }
+  });
+
   it('asks for both, stops the tracks at once and tells the background', async () => {
     const inbox = backgroundInbox();
     const { stream, tracks } = fakeStream();

@@ -8,7 +8,7 @@ import { createPermissionViewModel } from './permission-view-model';
 export function PermissionPage() {
   const vm = useViewModel(createPermissionViewModel);
   const phase = vm.phase.value;
-  const canAsk = phase === 'prompt' || phase === 'denied' || phase === 'error';
+  const canAsk = phase === 'prompt' || phase === 'unsure' || phase === 'denied' || phase === 'error';
   // After the browser answered, focus goes to what it said (the button it came from may be gone), not to the page.
   const state = useRef<HTMLParagraphElement>(null);
   const asked = useRef(false);
@@ -35,6 +35,10 @@ export function PermissionPage() {
             </button>
           )}
         </div>
+      )}
+      {import.meta.env.FIREFOX && (canAsk || phase === 'asking') && (
+        // Firefox's grant reaches Birdcall's pinned tab, where calls run, only when remembered.
+        <p data-testid="birdcall-remember-hint">{t('permissionRememberFirefox')}</p>
       )}
       {canAsk && (
         <button type="button" class="pill primary" data-testid="birdcall-allow-media" onClick={allow}>

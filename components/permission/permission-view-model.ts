@@ -10,9 +10,11 @@ import type { Scope } from '../view-model';
 
 /**
  * checking: reading the current permission; blocked: the browser refuses without asking (only its
- * settings can change that); prompt: waiting for the button; asking: the browser's prompt is up.
+ * settings can change that); prompt: waiting for the button; asking: the browser's prompt is up;
+ * unsure: Firefox says granted, which it also says after an Allow it did not remember, so Birdcall's
+ * pinned tab may still have to ask (measured in Firefox 153).
  */
-type PermissionPhase = 'checking' | 'blocked' | 'prompt' | 'asking' | 'granted' | 'denied' | 'error';
+type PermissionPhase = 'checking' | 'blocked' | 'prompt' | 'asking' | 'granted' | 'unsure' | 'denied' | 'error';
 
 interface PermissionViewModel {
   readonly phase: ReadonlySignal<PermissionPhase>;
@@ -47,8 +49,10 @@ export function createPermissionViewModel(scope: Scope): PermissionViewModel {
       );
     }
     if (camera === 'granted' && microphone === 'granted') {
-      if (phase.peek() !== 'granted') settle('granted', t('permissionAlreadyAllowed'));
-    } else if (phase.peek() === 'checking' || phase.peek() === 'blocked') settle('prompt', null);
+      if (phase.peek() === 'granted') return;
+      if (import.meta.env.FIREFOX) settle('unsure', t('permissionFirefoxSaysAllowed'));
+      else settle('granted', t('permissionAlreadyAllowed'));
+    } else if (['checking', 'blocked', 'unsure'].includes(phase.peek())) settle('prompt', null);
   };
   const watching = new AbortController();
   scope.onDispose(() => watching.abort());

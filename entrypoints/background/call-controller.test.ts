@@ -24,6 +24,8 @@ function fakePlatform() {
     badge: [] as number[],
     permissionPages: 0,
     offscreenAlive: true,
+    /** Someone closed the media host (Firefox's pinned tab) since the browser started. */
+    hostClosedByHand: false,
     signIns: [] as string[],
   };
   let finishSignIn: (url: string) => Promise<string> = async () => `${REDIRECT_URI}?ticket=t1&result=r1`;
@@ -38,7 +40,13 @@ function fakePlatform() {
       return existing ?? 7;
     },
     offscreenExists: async () => log.offscreenAlive,
-    sendToOffscreen: async (command) => void log.sent.push(command),
+    sendToOffscreen: async (command) => {
+      log.sent.push(command);
+      log.offscreenAlive = true;
+      log.hostClosedByHand = false;
+    },
+    hostWasClosed: async () => log.hostClosedByHand,
+    onHostClosed: () => {},
     setMissedBadge: async (count) => void log.badge.push(count),
     openPermissionPage: async () => void log.permissionPages++,
     signInRedirectUri: () => REDIRECT_URI,
@@ -400,6 +408,54 @@ describe('call controller', () => {
     await controller.start();
     expect(await store.callState.getValue()).toMatchObject({ phase: 'ended', reason: 'failed' });
     expect((await store.callHistory.getValue())[0]).toMatchObject({ outcome: 'failed' });
+  });
+
+  describe('a media host closed by hand (Firefox: its pinned tab)', () => {
+    const closeHost = async () => {
+      log.offscreenAlive = false;
+      log.hostClosedByHand = true;
+      await controller.hostClosed();
+    };
+
+    it('is offline, saying why, and the call it held ends as failed', async () => {
+      await controller.handle({ ...bg, type: 'signal-status', status: 'connected' });
+      await controller.handle({ ...bg, type: 'place-call', handle: 'bob' as Handle, kind: 'video' });
+      await closeHost();
+      expect(await store.signalStatus.getValue()).toEqual({
+        status: 'offline',
+        detail: "Offline: Birdcall's tab was closed, so calls cannot reach you. Retry in Birdcall's popup opens it again.",
+      });
+      expect(await store.callState.getValue()).toMatchObject({ phase: 'ended', reason: 'failed', detail: 'The call engine stopped unexpectedly.' });
+      // A call placed now fails at once with why, as with any offline.
+      expect(await controller.handle({ ...bg, type: 'place-call', handle: 'bob' as Handle, kind: 'audio' })).toEqual({
+        ok: false,
+        error: expect.stringContaining("Birdcall's tab was closed"),
+      });
+    });
+
+    it("is not opened again by any wake, nor hidden by the closed tab's last report; Retry opens it", async () => {
+      await closeHost();
+      log.sent = [];
+      await controller.start();
+      await controller.handle({ ...bg, type: 'account', identity: null, signIn: false });
+      await controller.handle({ ...bg, type: 'signed-in', handle: 'alice' as Handle });
+      await controller.handle({ ...bg, type: 'signal-url-changed' });
+      await controller.handle({ ...bg, type: 'signal-status', status: 'offline', detail: { key: 'serviceUnreachable' } });
+      expect(log.sent).toEqual([]);
+      expect((await store.signalStatus.getValue()).detail).toContain("Birdcall's tab was closed");
+
+      await controller.handle({ ...bg, type: 'retry-service' });
+      expect(log.sent).toEqual([{ to: 'offscreen', type: 'reconnect' }]);
+      expect(await store.signalStatus.getValue()).toEqual({ status: 'connecting' });
+      await controller.handle({ ...bg, type: 'signal-status', status: 'connected' });
+      expect(await store.signalStatus.getValue()).toEqual({ status: 'connected' });
+    });
+
+    it('a tab closed while the host is still up (a second copy closing itself) changes nothing', async () => {
+      await controller.handle({ ...bg, type: 'signal-status', status: 'connected' });
+      await controller.hostClosed();
+      expect(await store.signalStatus.getValue()).toEqual({ status: 'connected' });
+    });
   });
 
   it('layout-changed keeps the latest few reports, one per surface and path, newest first', async () => {

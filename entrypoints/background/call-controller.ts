@@ -20,8 +20,10 @@ interface CallController {
   onNotificationButton(subject: NotificationSubject, buttonIndex: number): Promise<void>;
   onNotificationClicked(subject: NotificationSubject): Promise<void>;
   onWindowRemoved(windowId: number): Promise<void>;
-  /** Brings the offscreen document up with the current identity (browser start, install, wake). */
+  /** Brings the offscreen document up with the current identity (browser start, install, wake), unless someone closed it. */
   start(): Promise<void>;
+  /** The media host may have been closed by hand (Firefox's pinned tab): then Birdcall is offline and says why. */
+  hostClosed(): Promise<void>;
 }
 
 async function attempt(what: string, action: () => Promise<void>): Promise<void> {
@@ -72,6 +74,19 @@ export function createCallController(platform: Platform, now: () => number = Dat
     }
   }
 
+  /** A call the offscreen document no longer holds (it crashed or was closed) cannot go on. */
+  async function endOrphanedCall(): Promise<void> {
+    const state = await store.callState.getValue();
+    if (isActive(state) && !(await platform.offscreenExists())) {
+      await dispatch({ type: 'end', callId: state.call.callId, reason: 'failed', at: now(), detail: t('callEngineStopped') });
+    }
+  }
+
+  /** Offline because the host was closed: the popup says so with Retry, X's call buttons are disabled with it. */
+  async function sayHostClosed(): Promise<void> {
+    await store.signalStatus.setValue({ status: 'offline', detail: t('offlineHostClosed') });
+  }
+
   async function serviceConfig(): Promise<ServiceConfig | null> {
     const url = (await store.signalUrlOverride.getValue()) ?? __BIRDCALL_SIGNAL_URL__;
     const parsed = parseSignalUrl(url);
@@ -83,6 +98,8 @@ export function createCallController(platform: Platform, now: () => number = Dat
   }
 
   async function configureOffscreen(): Promise<void> {
+    // A host someone closed stays closed until they ask for it (Retry): no wake opens it against their will.
+    if (await platform.hostWasClosed()) return;
     await platform.sendToOffscreen({ to: 'offscreen', type: 'configure', config: await serviceConfig() });
   }
 
@@ -184,6 +201,8 @@ export function createCallController(platform: Platform, now: () => number = Dat
         await platform.sendToOffscreen({ to: 'offscreen', type: 'sign-in-start', redirectUri: platform.signInRedirectUri() });
         return { ok: true };
       case 'retry-service':
+        // A closed host opens again for this; until it reports, it is connecting.
+        if (await platform.hostWasClosed()) await store.signalStatus.setValue({ status: 'connecting' });
         await platform.sendToOffscreen({ to: 'offscreen', type: 'reconnect' });
         return { ok: true };
       case 'sign-in-url': {
@@ -235,6 +254,8 @@ export function createCallController(platform: Platform, now: () => number = Dat
         await platform.openPermissionPage();
         return { ok: true };
       case 'signal-status':
+        // The last word of a host closed by hand must not hide why Birdcall is offline.
+        if (await platform.hostWasClosed()) return { ok: true };
         await store.signalStatus.setValue({ status: message.status, ...(message.detail ? { detail: say(message.detail) } : {}) });
         return { ok: true };
       case 'incoming': {
@@ -296,13 +317,17 @@ export function createCallController(platform: Platform, now: () => number = Dat
 
     start: () =>
       serially(async () => {
-        // A call the offscreen document no longer holds (it crashed or was closed) cannot go on.
-        const state = await store.callState.getValue();
-        if (isActive(state) && !(await platform.offscreenExists())) {
-          await dispatch({ type: 'end', callId: state.call.callId, reason: 'failed', at: now(), detail: t('callEngineStopped') });
-        }
-        await configureOffscreen();
+        await endOrphanedCall();
+        if (await platform.hostWasClosed()) await sayHostClosed();
+        else await configureOffscreen();
         await platform.setMissedBadge(unseenMissed(await store.callHistory.getValue()));
+      }),
+
+    hostClosed: () =>
+      serially(async () => {
+        if (!(await platform.hostWasClosed())) return;
+        await endOrphanedCall();
+        await sayHostClosed();
       }),
   };
 }

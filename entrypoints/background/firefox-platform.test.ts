@@ -32,7 +32,7 @@ function fakeFirefox({ hostUp }: { hostUp: boolean }) {
       return { id };
     }),
   });
-  return log;
+  return { ...log, closeTab: () => (up = false) };
 }
 
 describe('the Firefox platform', () => {
@@ -74,6 +74,20 @@ describe('the Firefox platform', () => {
     expect(log.updated).toEqual([{ id: 9, autoDiscardable: false }]);
     expect(log.sent).toEqual([configure]);
     expect(await firefoxPlatform.offscreenExists()).toBe(true);
+  });
+
+  it('knows a host tab closed by hand: once open in this browser session and gone now', async () => {
+    const firefox = fakeFirefox({ hostUp: false });
+    // Not open yet (the browser just started): nobody closed it.
+    expect(await firefoxPlatform.hostWasClosed()).toBe(false);
+    await firefoxPlatform.sendToOffscreen(configure);
+    expect(await firefoxPlatform.hostWasClosed()).toBe(false);
+    firefox.closeTab();
+    expect(await firefoxPlatform.hostWasClosed()).toBe(true);
+    // Asked for again (Retry): a new tab, and not closed any more.
+    await firefoxPlatform.sendToOffscreen(configure);
+    expect(firefox.created).toHaveLength(2);
+    expect(await firefoxPlatform.hostWasClosed()).toBe(false);
   });
 
   it('sends to the host tab that is up without opening another', async () => {

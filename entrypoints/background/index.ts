@@ -35,6 +35,7 @@ export default defineBackground(() => {
     if (subject) void controller.onNotificationClicked(subject);
   });
   browser.windows.onRemoved.addListener((windowId) => void controller.onWindowRemoved(windowId));
+  platform.onHostClosed(() => void controller.hostClosed());
 
   browser.runtime.onInstalled.addListener(({ reason }) => {
     if (reason === 'install') void platform.openPermissionPage();

@@ -25,6 +25,13 @@ export interface Platform {
   offscreenExists(): Promise<boolean>;
   /** Sends a command to the media host, bringing it up first when needed. */
   sendToOffscreen(command: OffscreenCommand): Promise<void>;
+  /**
+   * Whether someone closed the media host since the browser started: on Firefox, its pinned tab.
+   * Chromium's offscreen document cannot be closed by hand (never).
+   */
+  hostWasClosed(): Promise<boolean>;
+  /** Calls `closed` when hostWasClosed() may have become true. */
+  onHostClosed(closed: () => void): void;
   setMissedBadge(count: number): Promise<void>;
   openPermissionPage(): Promise<void>;
   /** Where X sign-in ends: this extension's chromiumapp.org (Firefox: extensions.allizom.org) address. */
@@ -163,6 +170,9 @@ export const chromePlatform: Platform = {
   offscreenExists,
 
   sendToOffscreen: (command) => sendToHost(ensureOffscreen, command),
+
+  hostWasClosed: async () => false,
+  onHostClosed() {},
 
   async setMissedBadge(count) {
     await browser.action.setBadgeBackgroundColor({ color: '#f4212e' });

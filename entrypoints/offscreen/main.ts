@@ -13,11 +13,14 @@ import type { ClientMessage } from '@/lib/wire';
 import { CallSession, type SessionHost } from './call-session';
 import { checkCertificate } from './certificates';
 import { claimMediaHost } from './host-role';
+import { withVisiblePrompt } from './visible-prompt';
 import { ServiceLink, type Registration, type ServiceLinkListener } from './service-link';
 
 const REGISTERED_WAIT_MS = 5_000;
 let session: CallSession | null = null;
 let config: ServiceConfig | null = null;
+/** Calls being dialed whose devices are not open yet (the person may be answering the browser's prompt); a hangup removes its call. */
+const dialing = new Set<string>();
 
 type Report = Parameters<SessionHost['report']>[0];
 
@@ -31,7 +34,8 @@ const mediaHost = window as Window & MediaHost;
 mediaHost.birdcallMedia = { local: null, remote: null };
 
 const sessionHost: SessionHost = {
-  devices: browserMediaDevices,
+  // Firefox asks in this very tab, which is seldom the one on screen.
+  devices: import.meta.env.FIREFOX ? withVisiblePrompt(browserMediaDevices) : browserMediaDevices,
   report,
   publishMedia(media: CallMedia) {
     mediaHost.birdcallMedia = media;
@@ -196,7 +200,10 @@ async function run(command: OffscreenCommand): Promise<void> {
         report({ type: 'ended', callId: command.callId, reason: 'failed', detail: { key: 'relayMissing' } });
         return;
       }
+      dialing.add(command.callId);
       const blocked = await mediaRefused(command.kind);
+      // Hung up while the browser asked: nobody is rung.
+      if (!dialing.delete(command.callId)) return;
       if (blocked) {
         if (blocked.permission) report({ type: 'permission-needed' });
         report({ type: 'ended', callId: command.callId, reason: 'failed', detail: blocked.detail });
@@ -224,6 +231,7 @@ async function run(command: OffscreenCommand): Promise<void> {
       else link.send({ v: 1, type: 'busy', callId: command.callId });
       return;
     case 'hangup':
+      dialing.delete(command.callId);
       if (session?.callId === command.callId) session.hangup();
       return;
     case 'set-muted':

@@ -12,10 +12,21 @@ import { startFakeX } from '../fake-x/fake-x';
 import { chatConversationId, chatPage, homePage, hoverCardPage } from '../fixtures/x-pages';
 import { buildExtension } from './global-setup';
 import { launchFirefox, type FirefoxBrowser } from './harness/firefox';
-import { testid, waitForDeep } from './harness/dom';
+import { clickDeep, testid, waitForDeep } from './harness/dom';
 import type { ExtensionChrome } from './harness/extension-api';
 import { expectFramesArriving, waitForState } from './harness/media';
-import { callFromProfile, closeCallWindows, openProfile, popupRows, signIn, signInWithX, useService, visitXAs, type Person } from './harness/people';
+import {
+  acceptFromNotification,
+  callFromProfile,
+  closeCallWindows,
+  openProfile,
+  popupRows,
+  signIn,
+  signInWithX,
+  useService,
+  visitXAs,
+  type Person,
+} from './harness/people';
 import { startXModeService } from './harness/service';
 import { poll } from './harness/poll';
 
@@ -147,6 +158,112 @@ describe('Birdcall in Firefox', () => {
     } finally {
       await Promise.all([profile, home, chatHeader].map((page) => page.close().catch(() => {})));
     }
+  });
+
+  /**
+   * With Firefox asking for the camera and microphone as it does for people (until now it allowed
+   * every page without asking). The helper add-on clicks Firefox's own prompt: a person's click on
+   * Allow or Block, "Remember this decision" ticked or not, is what sets the permission.
+   */
+  describe('camera and microphone, Firefox asking', () => {
+    const HOST = '/offscreen.html';
+    const hostTabActive = () =>
+      fox.browser.evaluateInWorker(async (host) => {
+        const tabs = await (chrome as unknown as { tabs: { query(q: object): Promise<{ active: boolean }[]> } }).tabs.query({ url: location.origin + host });
+        return tabs.map((tab) => tab.active);
+      }, HOST);
+    /** The prompt of the tab at `path` once a person can see it: its tab on screen, the panel open. */
+    const promptShown = (path: string) =>
+      poll(
+        async () => (await fox.browser.mediaPrompts()).find((prompt) => prompt.url.endsWith(path) && prompt.shown),
+        `Firefox's camera/microphone prompt shown in ${path}`,
+        {
+          timeoutMs: 10_000,
+        },
+      );
+    const phaseOf = (page: Page) => page.$eval(testid('birdcall-phase'), (phase) => phase.textContent);
+    const popupStatus = (popup: Page) =>
+      popup.$eval(testid('birdcall-own-status'), (header) => ({
+        status: header.getAttribute('data-status'),
+        line: header.querySelector('.signal')?.textContent?.trim(),
+      }));
+
+    beforeAll(() => fox.browser.askForMedia());
+
+    it("a first call: the pinned tab comes forward with Firefox's prompt before anyone is rung; Allow connects with frames, and the screen goes back", async () => {
+      const profile = await openProfile(fox, 'alice_ff');
+      await clickDeep(profile, testid('birdcall-call-video'));
+      const foxWindow = await fox.browser.waitForPage('/call.html');
+      expect(await promptShown(HOST)).toMatchObject({ pinned: true, selected: true, windowFocused: true, remember: true });
+      await waitForState(foxWindow, 'outgoing', { peer: 'alice_ff' });
+      expect(await alice.browser.notifications()).toEqual([]);
+
+      // Allow, "Remember this decision" unticked: Firefox lets this tab use them for now.
+      await fox.browser.answerMediaPrompt(HOST, { allow: true, remember: false });
+      await poll(async () => ((await hostTabActive())[0] === false ? true : undefined), 'the pinned tab to give the screen back');
+      expect(await profile.evaluate(() => document.visibilityState)).toBe('visible');
+      await profile.close();
+      const aliceWindow = await acceptFromNotification(alice);
+      await waitForState(foxWindow, 'connected', { peer: 'alice_ff' });
+      await expectFramesArriving(aliceWindow, 'birdcall-remote-video');
+      await expectFramesArriving(foxWindow, 'birdcall-remote-video');
+      await foxWindow.click(testid('birdcall-hangup'));
+      await waitForState(aliceWindow, 'ended', { reason: 'remote-hung-up' });
+    });
+
+    it('closing the pinned tab: the popup says offline and why, no wake opens it again, and Retry brings Birdcall back', async () => {
+      await fox.browser.evaluateInWorker(async (host) => {
+        const api = chrome as unknown as { tabs: { query(q: object): Promise<{ id: number }[]>; remove(id: number): Promise<void> } };
+        const [tab] = await api.tabs.query({ url: location.origin + host });
+        await api.tabs.remove(tab!.id);
+      }, HOST);
+      const popup = await fox.browser.openExtensionPage('/popup.html');
+      try {
+        await popup.waitForSelector(`${testid('birdcall-own-status')}[data-status="offline"]`, { timeout: 5_000 });
+        expect((await popupStatus(popup)).line).toBe(
+          "Offline: Birdcall's tab was closed, so calls cannot reach you. Retry in Birdcall's popup opens it again.",
+        );
+        // Visiting x.com wakes Birdcall; the tab stays closed.
+        await (await openProfile(fox, 'alice_ff')).close();
+        expect(await hostTabActive()).toEqual([]);
+
+        await popup.click(testid('birdcall-retry-service'));
+        await popup.waitForSelector(`${testid('birdcall-own-status')}[data-status="connected"]`, { timeout: 15_000 });
+        expect(await hostTabActive()).toEqual([false]);
+      } finally {
+        await popup.close();
+      }
+    });
+
+    it('the new tab: Firefox asks again though it says "granted" (the Allow was not remembered), the tab comes forward after a moment; Block ends the call saying why and opens the permission page', async () => {
+      const foxWindow = await callFromProfile(fox, 'alice_ff', 'video');
+      await promptShown(HOST);
+      await fox.browser.answerMediaPrompt(HOST, { allow: false, remember: false });
+      await waitForState(foxWindow, 'ended', { reason: 'failed' });
+      expect(await phaseOf(foxWindow)).toMatch(/may not use your camera or microphone/);
+      // "Granted" rang Alice before Firefox asked: she is not left ringing.
+      await poll(async () => ((await alice.browser.notifications()).some((id) => id.startsWith(INCOMING)) ? undefined : true), "Alice's ring to end");
+
+      const permission = await fox.browser.waitForPage('/permission.html');
+      await permission.waitForSelector(testid('birdcall-allow-media'));
+      expect(await permission.$eval(testid('birdcall-remember-hint'), (hint) => hint.textContent)).toMatch(/keep “Remember this decision” ticked/);
+      expect(await permission.evaluate(() => document.visibilityState)).toBe('visible');
+    });
+
+    it('Allow on the permission page, remembered: the next call asks nothing and rings', async () => {
+      const permission = await fox.browser.waitForPage('/permission.html');
+      await permission.click(testid('birdcall-allow-media'));
+      expect(await promptShown('/permission.html')).toMatchObject({ remember: true });
+      await fox.browser.answerMediaPrompt('/permission.html', { allow: true, remember: true });
+      await permission.waitForSelector(`${testid('birdcall-permission-state')}[data-state="granted"]`);
+
+      const foxWindow = await callFromProfile(fox, 'alice_ff', 'audio');
+      const aliceWindow = await acceptFromNotification(alice);
+      await waitForState(foxWindow, 'connected', { peer: 'alice_ff' });
+      expect(await fox.browser.mediaPrompts()).toEqual([]);
+      await aliceWindow.click(testid('birdcall-hangup'));
+      await waitForState(foxWindow, 'ended', { reason: 'remote-hung-up' });
+    });
   });
 
   // Last: it moves this Firefox to a service with X sign-in.
