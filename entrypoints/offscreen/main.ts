@@ -260,6 +260,8 @@ function start(): void {
     run(parsed.message).catch((error: unknown) => console.error('Birdcall:', parsed.message.type, 'failed:', error));
     return Promise.resolve(OFFSCREEN_ACK);
   });
+  // Asked now, so a dial reads them without a trip to the browser.
+  void callMediaPermission('video');
 
   void (async () => {
     const reply = (await browser.runtime.sendMessage({ to: 'background', type: 'offscreen-ready' })) as { config?: ServiceConfig | null } | undefined;
