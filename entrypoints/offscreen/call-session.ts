@@ -451,7 +451,7 @@ export class CallSession {
   /** A PeerJS media call's senders, given their tracks before the connection is up: the first frames small (video-start). */
   private startVideoSmall(pc: RTCPeerConnection): void {
     for (const sender of pc.getSenders()) {
-      if (sender.track) startSmall(sender, sender.track).catch((error: unknown) => console.warn('Birdcall: could not start the video small:', error));
+      if (sender.track) void startSmall(sender, sender.track);
     }
   }
 
@@ -469,7 +469,7 @@ export class CallSession {
     if (pc && !this.pc) this.takeOver(pc);
     this.host.report({ type: 'media-connected', callId: this.callId });
     this.after(FULL_RESOLUTION_AFTER_MS, () => {
-      if (this.pc) fullResolution(this.pc).catch((error: unknown) => console.warn('Birdcall: could not restore the full resolution:', error));
+      if (this.pc) void fullResolution(this.pc);
     });
     // Media flows on the relay pre-connection: once the first frames are through (a restart under them would hold them up), look for the path each side's policy allows.
     if (this.adopted && this.direction === 'outgoing') {

@@ -23,9 +23,14 @@ export async function fullResolution(pc: RTCPeerConnection): Promise<void> {
   for (const sender of pc.getSenders()) if (sender.track?.kind === 'video') await scaleDownBy(sender, 1);
 }
 
+/** Never refuses: a sender that cannot be scaled sends as it is. */
 async function scaleDownBy(sender: RTCRtpSender, factor: number): Promise<void> {
-  const parameters = sender.getParameters();
-  if (!parameters.encodings?.length || parameters.encodings.every((encoding) => (encoding.scaleResolutionDownBy ?? 1) === factor)) return;
-  for (const encoding of parameters.encodings) encoding.scaleResolutionDownBy = factor;
-  await sender.setParameters(parameters);
+  try {
+    const parameters = sender.getParameters();
+    if (!parameters.encodings?.length || parameters.encodings.every((encoding) => (encoding.scaleResolutionDownBy ?? 1) === factor)) return;
+    for (const encoding of parameters.encodings) encoding.scaleResolutionDownBy = factor;
+    await sender.setParameters(parameters);
+  } catch (error) {
+    console.warn('Birdcall: could not scale the video sent:', error);
+  }
 }
