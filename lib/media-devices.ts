@@ -9,6 +9,8 @@ import type { Phrase } from './i18n';
 export interface MediaDevices {
   /** Camera and/or microphone for a call; rejects with a DOMException (NotAllowedError, NotFoundError...). */
   open(kind: CallKind): Promise<MediaStream>;
+  /** What open() would do: open without asking (granted), refuse without asking (denied), or maybe ask (ask). */
+  permission(kind: CallKind): Promise<CallMediaPermission>;
   createAudioContext(): AudioContext;
   /** A connection Birdcall makes itself (the relay pre-connection); PeerJS makes its own. */
   createPeerConnection(config: RTCConfiguration): RTCPeerConnection;
@@ -20,6 +22,7 @@ export const browserMediaDevices: MediaDevices = {
       audio: { echoCancellation: true, noiseSuppression: true },
       video: kind === 'video' ? { width: { ideal: 1280 }, height: { ideal: 720 } } : false,
     }),
+  permission: (kind) => callMediaPermission(kind),
   createAudioContext: () => new AudioContext(),
   createPeerConnection: (config) => new RTCPeerConnection(config),
 };
@@ -40,12 +43,14 @@ const queryPermission = async (name: DeviceName): Promise<PermissionState | 'unk
   return (await status)?.state ?? 'unknown';
 };
 
+export type CallMediaPermission = 'granted' | 'denied' | 'ask';
+
 /**
  * Whether this document may use what a call of `kind` needs (the microphone, and the camera for a
  * video call) without asking: granted; denied (blocked: only the browser's settings change that);
  * or ask (it would have to ask first, or the browser cannot say).
  */
-export async function callMediaPermission(kind: CallKind, query = queryPermission): Promise<'granted' | 'denied' | 'ask'> {
+export async function callMediaPermission(kind: CallKind, query = queryPermission): Promise<CallMediaPermission> {
   const states = await Promise.all((kind === 'video' ? (['microphone', 'camera'] as const) : (['microphone'] as const)).map((name) => query(name)));
   if (states.includes('denied')) return 'denied';
   return states.every((state) => state === 'granted') ? 'granted' : 'ask';

@@ -235,6 +235,7 @@ function setup({ online = true, relay = false, videoHeight = 720 } = {}) {
   const connections: FakePeerConnection[] = [];
   const devices: MediaDevices = {
     open: vi.fn(async () => local.stream),
+    permission: vi.fn(async () => 'granted' as const),
     createAudioContext: vi.fn(() => audio as unknown as AudioContext),
     createPeerConnection: vi.fn((config: RTCConfiguration) => {
       const pc = new FakePeerConnection(config);
@@ -294,6 +295,28 @@ describe('outgoing CallSession', () => {
     expect(t.devices.open).toHaveBeenCalledWith('video');
     expect(t.host.call).not.toHaveBeenCalled();
     expect(t.reports).toEqual([]);
+  });
+
+  it('devices opened before the ring (the browser asked): the call goes on with them and opens nothing more', async () => {
+    const t = setup();
+    const opened = fakeStream();
+    const session = CallSession.dial(t.host, callId, bob, 'video', opened.stream);
+    expect(t.sent).toEqual([{ v: 1, type: 'ring', callId, to: 'bob', kind: 'video' }]);
+    expect(t.host.publishMedia).toHaveBeenLastCalledWith({ local: opened.stream, remote: null });
+    session.connect(BOB_PEER, false);
+    await settle();
+    expect(t.host.call).toHaveBeenCalledWith(BOB_PEER, opened.stream, callId);
+    expect(t.devices.open).not.toHaveBeenCalled();
+    session.hangup();
+    expect(opened.video.stopped).toBe(true);
+  });
+
+  it('devices opened before a ring that cannot go out are stopped', () => {
+    const t = setup({ online: false });
+    const opened = fakeStream();
+    CallSession.dial(t.host, callId, bob, 'video', opened.stream);
+    expect(t.ended()).toEqual(['failed']);
+    expect([opened.audio.stopped, opened.video.stopped]).toEqual([true, true]);
   });
 
   it('ends as failed at once when the service cannot be reached', async () => {

@@ -95,8 +95,11 @@ export class CallSession {
     readonly kind: CallKind,
   ) {}
 
-  static dial(host: SessionHost, callId: string, remote: Handle, kind: CallKind): CallSession {
+  /** `opened`: the camera/mic when they were opened before the ring (the browser may have asked); else they open alongside it. */
+  static dial(host: SessionHost, callId: string, remote: Handle, kind: CallKind, opened: MediaStream | null = null): CallSession {
     const session = new CallSession(host, callId, remote, 'outgoing', kind);
+    // Adopted first, so a ring that cannot go out stops them with everything else.
+    if (opened) session.local = Promise.resolve(session.adopt(opened));
     if (!host.send({ v: 1, type: 'ring', callId, to: remote, kind })) {
       session.end('failed', { key: 'serviceUnreachable' });
       return session;
@@ -320,7 +323,7 @@ export class CallSession {
     );
   }
 
-  /** The call's camera/mic: the preview's when it opened, else opened now. */
+  /** The call's camera/mic: the preview's (or the caller's opened before the ring) when it opened, else opened now. */
   private openLocalMedia(): void {
     const preview = this.local ?? Promise.resolve(null);
     this.local = preview.then(

@@ -5,11 +5,11 @@
  */
 import type { MediaConnection } from 'peerjs';
 import { browser } from 'wxt/browser';
-import type { CallKind } from '@/lib/call-state';
 import { MEDIA_CHANGED, type CallMedia, type MediaHost } from '@/lib/media-bridge';
-import { browserMediaDevices, callMediaPermission, describeMediaError } from '@/lib/media-devices';
+import { browserMediaDevices } from '@/lib/media-devices';
 import { OFFSCREEN_ACK, parseOffscreenCommand, type OffscreenCommand, type OffscreenEvent, type ServiceConfig } from '@/lib/messages';
 import type { ClientMessage } from '@/lib/wire';
+import { openBeforeRing } from './caller-media';
 import { CallSession, type SessionHost } from './call-session';
 import { checkCertificate } from './certificates';
 import { claimMediaHost } from './host-role';
@@ -129,23 +129,6 @@ const link = new ServiceLink({
   registrationLost: () => activeSession()?.serviceLost(),
 });
 
-/**
- * Why this caller's camera or microphone cannot be used, or null: nobody is rung by a caller who
- * cannot be heard. Granted devices are opened alongside the ring (no delay); blocked ones fail at
- * once; ones the browser would have to ask for are tried before the ring.
- */
-async function mediaRefused(kind: CallKind): Promise<ReturnType<typeof describeMediaError> | null> {
-  const permission = await callMediaPermission(kind);
-  if (permission === 'granted') return null;
-  if (permission === 'denied') return { permission: true, detail: { key: 'mediaNotAllowed' } };
-  try {
-    for (const track of (await sessionHost.devices.open(kind)).getTracks()) track.stop();
-    return null;
-  } catch (error) {
-    return describeMediaError(error);
-  }
-}
-
 /** What came back to the sign-in redirect: `?ticket=&result=` or `?error=`. */
 function finishSignIn(redirectedTo: string): void {
   let params: URLSearchParams;
@@ -201,15 +184,18 @@ async function run(command: OffscreenCommand): Promise<void> {
         return;
       }
       dialing.add(command.callId);
-      const blocked = await mediaRefused(command.kind);
+      const media = await openBeforeRing(sessionHost.devices, command.kind);
       // Hung up while the browser asked: nobody is rung.
-      if (!dialing.delete(command.callId)) return;
-      if (blocked) {
-        if (blocked.permission) report({ type: 'permission-needed' });
-        report({ type: 'ended', callId: command.callId, reason: 'failed', detail: blocked.detail });
+      if (!dialing.delete(command.callId)) {
+        if (!media.refused) for (const track of media.opened?.getTracks() ?? []) track.stop();
         return;
       }
-      session = CallSession.dial(sessionHost, command.callId, command.peer, command.kind);
+      if (media.refused) {
+        if (media.refused.permission) report({ type: 'permission-needed' });
+        report({ type: 'ended', callId: command.callId, reason: 'failed', detail: media.refused.detail });
+        return;
+      }
+      session = CallSession.dial(sessionHost, command.callId, command.peer, command.kind, media.opened);
       return;
     }
     case 'accept':
@@ -261,7 +247,7 @@ function start(): void {
     return Promise.resolve(OFFSCREEN_ACK);
   });
   // Asked now, so a dial reads them without a trip to the browser.
-  void callMediaPermission('video');
+  void sessionHost.devices.permission('video');
 
   void (async () => {
     const reply = (await browser.runtime.sendMessage({ to: 'background', type: 'offscreen-ready' })) as { config?: ServiceConfig | null } | undefined;

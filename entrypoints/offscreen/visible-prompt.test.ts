@@ -1,6 +1,7 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
-import type { MediaDevices } from '@/lib/media-devices';
+import { callMediaPermission, type MediaDevices } from '@/lib/media-devices';
+import { openBeforeRing } from './caller-media';
 import { withVisiblePrompt } from './visible-prompt';
 
 const HOST_TAB = 5;
@@ -43,6 +44,7 @@ function fakeFirefox(states: { camera: PermissionState; microphone: PermissionSt
 function pendingDevices() {
   let answer!: (allowed: boolean) => void;
   const devices = {
+    permission: callMediaPermission,
     open: vi.fn(
       () =>
         new Promise<MediaStream>((resolve, reject) => {
@@ -80,7 +82,7 @@ describe('devices that Firefox may ask for, in the pinned host tab', () => {
 
   it('"granted" devices that open at once move nothing', async () => {
     const firefox = fakeFirefox({ camera: 'granted', microphone: 'granted' });
-    const devices = { open: vi.fn(async () => ({}) as MediaStream) } as unknown as MediaDevices;
+    const devices = { permission: callMediaPermission, open: vi.fn(async () => ({}) as MediaStream) } as unknown as MediaDevices;
     await withVisiblePrompt(devices, 20).open('video');
     await new Promise((resolve) => setTimeout(resolve, 40));
     expect(firefox.moves).toEqual([]);
@@ -100,7 +102,10 @@ describe('devices that Firefox may ask for, in the pinned host tab', () => {
 
   it('blocked: Firefox refuses without asking, nothing moves', async () => {
     const firefox = fakeFirefox({ camera: 'denied', microphone: 'granted' });
-    const devices = { open: vi.fn(async () => Promise.reject(new DOMException('denied', 'NotAllowedError'))) } as unknown as MediaDevices;
+    const devices = {
+      permission: callMediaPermission,
+      open: vi.fn(async () => Promise.reject(new DOMException('denied', 'NotAllowedError'))),
+    } as unknown as MediaDevices;
     await expect(withVisiblePrompt(devices).open('video')).rejects.toMatchObject({ name: 'NotAllowedError' });
     await settle();
     expect(firefox.moves).toEqual([]);
@@ -117,5 +122,36 @@ describe('devices that Firefox may ask for, in the pinned host tab', () => {
     await opening;
     await settle();
     expect(firefox.moves).toHaveLength(moved);
+  });
+
+  describe('a caller', () => {
+    it('"granted" (an Allow perhaps not remembered, so Firefox may still ask): the devices open before the ring, which waits for the answer and goes on with them', async () => {
+      const firefox = fakeFirefox({ camera: 'granted', microphone: 'granted' });
+      const { devices, answer } = pendingDevices();
+      let ready: Awaited<ReturnType<typeof openBeforeRing>> | undefined;
+      void openBeforeRing(withVisiblePrompt(devices, 20), 'video').then((media) => (ready = media));
+      await vi.waitFor(() => expect(firefox.screen.activeTab).toBe(HOST_TAB));
+      expect(devices.open).toHaveBeenCalledTimes(1);
+      expect(ready).toBeUndefined();
+      answer(true);
+      await vi.waitFor(() => expect(ready).toEqual({ refused: null, opened: expect.any(Object) }));
+      expect(devices.open).toHaveBeenCalledTimes(1);
+    });
+
+    it('Block on that prompt: the call is refused, saying the permission is missing', async () => {
+      fakeFirefox({ camera: 'granted', microphone: 'granted' });
+      const { devices, answer } = pendingDevices();
+      const media = openBeforeRing(withVisiblePrompt(devices, 20), 'audio');
+      await settle();
+      answer(false);
+      expect(await media).toEqual({ refused: { permission: true, detail: { key: 'mediaNotAllowed' } } });
+    });
+
+    it('blocked: refused at once, nothing opened', async () => {
+      fakeFirefox({ camera: 'granted', microphone: 'denied' });
+      const { devices } = pendingDevices();
+      expect(await openBeforeRing(withVisiblePrompt(devices), 'audio')).toEqual({ refused: { permission: true, detail: { key: 'mediaNotAllowed' } } });
+      expect(devices.open).not.toHaveBeenCalled();
+    });
   });
 });

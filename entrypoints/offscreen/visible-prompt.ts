@@ -6,11 +6,12 @@
  *
  * Firefox's permissions.query says "granted" after any earlier Allow, remembered or not, though an
  * Allow that was not remembered asks again (measured in Firefox 153): so "granted" only means it
- * probably will not ask, and a device still not open after a moment is taken for a prompt.
+ * probably will not ask. A device still not open after a moment is taken for a prompt, and these
+ * devices say they may ask, so a caller opens them before anyone is rung (caller-media.ts).
  */
 import { browser } from 'wxt/browser';
 import type { CallKind } from '@/lib/call-state';
-import { callMediaPermission, type MediaDevices } from '@/lib/media-devices';
+import type { MediaDevices } from '@/lib/media-devices';
 
 /** How long devices said to be granted may take to open before a prompt is assumed. */
 export const PROMPT_SUSPECTED_MS = 1_000;
@@ -35,8 +36,12 @@ async function showThisTab(): Promise<() => Promise<void>> {
 export function withVisiblePrompt(devices: MediaDevices, suspectAfterMs = PROMPT_SUSPECTED_MS): MediaDevices {
   return {
     ...devices,
+    async permission(kind: CallKind) {
+      const permission = await devices.permission(kind);
+      return permission === 'granted' ? 'ask' : permission;
+    },
     async open(kind: CallKind) {
-      const permission = await callMediaPermission(kind);
+      const permission = await devices.permission(kind);
       // Blocked: Firefox refuses without asking, so there is nothing to show.
       if (permission === 'denied') return devices.open(kind);
       let settled = false;

@@ -181,6 +181,27 @@ describe('Birdcall in Firefox', () => {
           timeoutMs: 10_000,
         },
       );
+    const closeHostTab = () =>
+      fox.browser.evaluateInWorker(async (host) => {
+        const api = chrome as unknown as { tabs: { query(q: object): Promise<{ id: number }[]>; remove(id: number): Promise<void> } };
+        const [tab] = await api.tabs.query({ url: location.origin + host });
+        await api.tabs.remove(tab!.id);
+      }, HOST);
+    const popupSays = (popup: Page, status: 'offline' | 'connected', timeout: number) =>
+      popup.waitForSelector(`${testid('birdcall-own-status')}[data-status="${status}"]`, { timeout });
+    /** Birdcall in a new pinned tab, where Firefox asks again: an Allow that was not remembered held for the closed one only. */
+    async function newHostTab(): Promise<void> {
+      await closeHostTab();
+      const popup = await fox.browser.openExtensionPage('/popup.html');
+      try {
+        await popupSays(popup, 'offline', 5_000);
+        await popup.click(testid('birdcall-retry-service'));
+        await popupSays(popup, 'connected', 15_000);
+      } finally {
+        await popup.close();
+      }
+    }
+    const aliceRinging = async () => (await alice.browser.notifications()).some((id) => id.startsWith(INCOMING));
     const phaseOf = (page: Page) => page.$eval(testid('birdcall-phase'), (phase) => phase.textContent);
     const popupStatus = (popup: Page) =>
       popup.$eval(testid('birdcall-own-status'), (header) => ({
@@ -212,14 +233,10 @@ describe('Birdcall in Firefox', () => {
     });
 
     it('closing the pinned tab: the popup says offline and why, no wake opens it again, and Retry brings Birdcall back', async () => {
-      await fox.browser.evaluateInWorker(async (host) => {
-        const api = chrome as unknown as { tabs: { query(q: object): Promise<{ id: number }[]>; remove(id: number): Promise<void> } };
-        const [tab] = await api.tabs.query({ url: location.origin + host });
-        await api.tabs.remove(tab!.id);
-      }, HOST);
+      await closeHostTab();
       const popup = await fox.browser.openExtensionPage('/popup.html');
       try {
-        await popup.waitForSelector(`${testid('birdcall-own-status')}[data-status="offline"]`, { timeout: 5_000 });
+        await popupSays(popup, 'offline', 5_000);
         expect((await popupStatus(popup)).line).toBe(
           "Offline: Birdcall's tab was closed, so calls cannot reach you. Retry in Birdcall's popup opens it again.",
         );
@@ -228,21 +245,54 @@ describe('Birdcall in Firefox', () => {
         expect(await hostTabActive()).toEqual([]);
 
         await popup.click(testid('birdcall-retry-service'));
-        await popup.waitForSelector(`${testid('birdcall-own-status')}[data-status="connected"]`, { timeout: 15_000 });
+        await popupSays(popup, 'connected', 15_000);
         expect(await hostTabActive()).toEqual([false]);
       } finally {
         await popup.close();
       }
     });
 
-    it('the new tab: Firefox asks again though it says "granted" (the Allow was not remembered), the tab comes forward after a moment; Block ends the call saying why and opens the permission page', async () => {
+    it('the new tab: Firefox asks again though it says "granted" (the Allow was not remembered), and nobody is rung until Allow; then the call rings and connects', async () => {
+      const foxWindow = await callFromProfile(fox, 'alice_ff', 'video');
+      expect(await promptShown(HOST)).toMatchObject({ pinned: true, selected: true });
+      await waitForState(foxWindow, 'outgoing', { peer: 'alice_ff' });
+      expect(await aliceRinging()).toBe(false);
+
+      await fox.browser.answerMediaPrompt(HOST, { allow: true, remember: false });
+      const aliceWindow = await acceptFromNotification(alice);
+      await waitForState(foxWindow, 'connected', { peer: 'alice_ff' });
+      await expectFramesArriving(aliceWindow, 'birdcall-remote-video');
+      await aliceWindow.click(testid('birdcall-hangup'));
+      await waitForState(foxWindow, 'ended', { reason: 'remote-hung-up' });
+    });
+
+    it("a call to Firefox in a new tab: the ringing preview brings the pinned tab forward with Firefox's prompt; Allow, then Accept connects with frames both ways", async () => {
+      await newHostTab();
+      const aliceWindow = await callFromProfile(alice, 'fox_1', 'video');
+      expect(await promptShown(HOST)).toMatchObject({ pinned: true, selected: true });
+      await fox.browser.answerMediaPrompt(HOST, { allow: true, remember: false });
+      const foxWindow = await openIncomingScreen('alice_ff');
+      await foxWindow.click(testid('birdcall-accept'));
+      await waitForState(foxWindow, 'connected', { peer: 'alice_ff' });
+      await waitForState(aliceWindow, 'connected', { peer: 'fox_1' });
+      await expectFramesArriving(foxWindow, 'birdcall-remote-video');
+      await expectFramesArriving(aliceWindow, 'birdcall-remote-video');
+      await aliceWindow.click(testid('birdcall-hangup'));
+      await waitForState(foxWindow, 'ended', { reason: 'remote-hung-up' });
+    });
+
+    it('Block in a new tab: the call ends saying why, Alice is never rung, and the permission page opens', async () => {
+      await newHostTab();
+      const aliceCalls = (await popupRows(alice)).length;
       const foxWindow = await callFromProfile(fox, 'alice_ff', 'video');
       await promptShown(HOST);
+      expect(await aliceRinging()).toBe(false);
       await fox.browser.answerMediaPrompt(HOST, { allow: false, remember: false });
       await waitForState(foxWindow, 'ended', { reason: 'failed' });
       expect(await phaseOf(foxWindow)).toMatch(/may not use your camera or microphone/);
-      // "Granted" rang Alice before Firefox asked: she is not left ringing.
-      await poll(async () => ((await alice.browser.notifications()).some((id) => id.startsWith(INCOMING)) ? undefined : true), "Alice's ring to end");
+      expect(await aliceRinging()).toBe(false);
+      // A ring cancelled unanswered would be listed as missed.
+      expect(await popupRows(alice)).toHaveLength(aliceCalls);
 
       const permission = await fox.browser.waitForPage('/permission.html');
       await permission.waitForSelector(testid('birdcall-allow-media'));
