@@ -70,6 +70,14 @@ describe('Birdcall in Firefox', () => {
     return screen;
   }
 
+  /** The call is up on both sides, with frames arriving both ways. */
+  async function expectTalking(foxWindow: Page, aliceWindow: Page): Promise<void> {
+    await waitForState(foxWindow, 'connected', { peer: 'alice_ff' });
+    await waitForState(aliceWindow, 'connected', { peer: 'fox_1' });
+    await expectFramesArriving(foxWindow, 'birdcall-remote-video');
+    await expectFramesArriving(aliceWindow, 'birdcall-remote-video');
+  }
+
   it('holds calls in a pinned tab of its own, since Firefox has no offscreen documents', async () => {
     const tabs = await fox.browser.evaluateInWorker(async () => {
       const all = await (chrome as unknown as { tabs: { query(q: object): Promise<{ url?: string; pinned: boolean }[]> } }).tabs.query({});
@@ -84,10 +92,7 @@ describe('Birdcall in Firefox', () => {
     const foxWindow = await openIncomingScreen('alice_ff');
     await foxWindow.click(testid('birdcall-accept'));
 
-    await waitForState(foxWindow, 'connected', { peer: 'alice_ff' });
-    await waitForState(aliceWindow, 'connected', { peer: 'fox_1' });
-    await expectFramesArriving(foxWindow, 'birdcall-remote-video');
-    await expectFramesArriving(aliceWindow, 'birdcall-remote-video');
+    await expectTalking(foxWindow, aliceWindow);
     await expectFramesArriving(foxWindow, 'birdcall-local-video');
     expect(await fox.browser.notifications()).toEqual([]);
 
@@ -104,10 +109,7 @@ describe('Birdcall in Firefox', () => {
     await alice.browser.clickNotificationButton(await alice.browser.waitForNotification(INCOMING), 0);
     const aliceWindow = await alice.browser.waitForPage('/call.html');
 
-    await waitForState(foxWindow, 'connected', { peer: 'alice_ff' });
-    await waitForState(aliceWindow, 'connected', { peer: 'fox_1' });
-    await expectFramesArriving(foxWindow, 'birdcall-remote-video');
-    await expectFramesArriving(aliceWindow, 'birdcall-remote-video');
+    await expectTalking(foxWindow, aliceWindow);
 
     await aliceWindow.click(testid('birdcall-hangup'));
     await waitForState(foxWindow, 'ended', { reason: 'remote-hung-up' });
@@ -225,9 +227,7 @@ describe('Birdcall in Firefox', () => {
       expect(await profile.evaluate(() => document.visibilityState)).toBe('visible');
       await profile.close();
       const aliceWindow = await acceptFromNotification(alice);
-      await waitForState(foxWindow, 'connected', { peer: 'alice_ff' });
-      await expectFramesArriving(aliceWindow, 'birdcall-remote-video');
-      await expectFramesArriving(foxWindow, 'birdcall-remote-video');
+      await expectTalking(foxWindow, aliceWindow);
       await foxWindow.click(testid('birdcall-hangup'));
       await waitForState(aliceWindow, 'ended', { reason: 'remote-hung-up' });
     });
@@ -260,8 +260,7 @@ describe('Birdcall in Firefox', () => {
 
       await fox.browser.answerMediaPrompt(HOST, { allow: true, remember: false });
       const aliceWindow = await acceptFromNotification(alice);
-      await waitForState(foxWindow, 'connected', { peer: 'alice_ff' });
-      await expectFramesArriving(aliceWindow, 'birdcall-remote-video');
+      await expectTalking(foxWindow, aliceWindow);
       await aliceWindow.click(testid('birdcall-hangup'));
       await waitForState(foxWindow, 'ended', { reason: 'remote-hung-up' });
     });
@@ -273,10 +272,7 @@ describe('Birdcall in Firefox', () => {
       await fox.browser.answerMediaPrompt(HOST, { allow: true, remember: false });
       const foxWindow = await openIncomingScreen('alice_ff');
       await foxWindow.click(testid('birdcall-accept'));
-      await waitForState(foxWindow, 'connected', { peer: 'alice_ff' });
-      await waitForState(aliceWindow, 'connected', { peer: 'fox_1' });
-      await expectFramesArriving(foxWindow, 'birdcall-remote-video');
-      await expectFramesArriving(aliceWindow, 'birdcall-remote-video');
+      await expectTalking(foxWindow, aliceWindow);
       await aliceWindow.click(testid('birdcall-hangup'));
       await waitForState(foxWindow, 'ended', { reason: 'remote-hung-up' });
     });
