@@ -56,6 +56,8 @@ const sessionHost: SessionHost = {
 };
 
 const activeSession = () => (session && !session.isEnded ? session : null);
+/** In a call, or placing one whose devices are still opening (a ring taken now would be overwritten by the dial). */
+const busy = () => activeSession() !== null || dialing.size > 0;
 
 const onServiceMessage: ServiceLinkListener['message'] = (message, registration) => {
   switch (message.type) {
@@ -97,7 +99,7 @@ const onServiceMessage: ServiceLinkListener['message'] = (message, registration)
 
 async function ring(message: Extract<Parameters<ServiceLinkListener['message']>[0], { type: 'incoming' }>, registration: Registration) {
   // Busy answers at once, with nothing peer to peer at all.
-  if (activeSession()) {
+  if (busy()) {
     link.send({ v: 1, type: 'busy', callId: message.callId });
     return;
   }
@@ -108,7 +110,7 @@ async function ring(message: Extract<Parameters<ServiceLinkListener['message']>[
     link.send({ v: 1, type: 'busy', callId: message.callId });
     return;
   }
-  if (activeSession()) {
+  if (busy()) {
     link.send({ v: 1, type: 'busy', callId: message.callId });
     return;
   }
