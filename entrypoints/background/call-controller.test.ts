@@ -21,6 +21,8 @@ function fakePlatform() {
     popups: 0,
     windows: 0,
     sent: [] as OffscreenCommand[],
+    /** Window opens and commands to the media host, in the order they began. */
+    order: [] as string[],
     badge: [] as number[],
     permissionPages: 0,
     offscreenAlive: true,
@@ -37,11 +39,14 @@ function fakePlatform() {
     openPopup: async () => void log.popups++,
     openCallWindow: async (existing) => {
       log.windows++;
+      log.order.push('window');
       return existing ?? 7;
     },
+    callWindowBeforeDial: false,
     offscreenExists: async () => log.offscreenAlive,
     sendToOffscreen: async (command) => {
       log.sent.push(command);
+      log.order.push(command.type);
       log.offscreenAlive = true;
       log.hostClosedByHand = false;
     },
@@ -170,6 +175,16 @@ describe('call controller', () => {
     expect(await store.callState.getValue()).toMatchObject({ phase: 'outgoing', call: { peer: 'bob', kind: 'video' } });
     expect(log.windows).toBe(1);
     expect(log.sent.at(-1)).toMatchObject({ type: 'dial', peer: 'bob', kind: 'video' });
+  });
+
+  it('rings before the call window opens; where a dial may bring a camera prompt forward (Firefox), the window opens first', async () => {
+    await controller.handle({ ...bg, type: 'place-call', handle: 'bob' as Handle, kind: 'video' });
+    expect(log.order).toEqual(['dial', 'window']);
+    await controller.handle({ ...bg, type: 'hangup' });
+    const firefoxLike = createCallController({ ...fake.platform, callWindowBeforeDial: true }, () => clock);
+    log.order.length = 0;
+    await firefoxLike.handle({ ...bg, type: 'place-call', handle: 'carol' as Handle, kind: 'video' });
+    expect(log.order).toEqual(['window', 'dial']);
   });
 
   it('a second call while in a call focuses the window and dials nothing', async () => {

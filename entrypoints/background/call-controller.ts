@@ -142,13 +142,15 @@ export function createCallController(platform: Platform, now: () => number = Dat
     await dispatch({ type: 'dial', callId, peer, kind, verified: account.signIn, at: now() });
     // Calling them, from wherever, answers their missed calls' notification.
     await attempt('clear the missed-call notification', () => platform.clearMissedNotifications(peer));
-    // Ring first: opening a window takes longer than the whole signaling round trip.
-    const dialing = platform
-      .sendToOffscreen({ to: 'offscreen', type: 'dial', callId, peer, kind, alwaysRelay: await store.alwaysRelay.getValue() })
-      .catch(async (error: unknown) => {
+    const alwaysRelay = await store.alwaysRelay.getValue();
+    const dial = () =>
+      platform.sendToOffscreen({ to: 'offscreen', type: 'dial', callId, peer, kind, alwaysRelay }).catch(async (error: unknown) => {
         await dispatch({ type: 'end', callId, reason: 'failed', at: now(), detail: t('technicalError', String(error)) });
       });
-    await Promise.all([dialing, openCallWindow()]);
+    if (platform.callWindowBeforeDial) {
+      await openCallWindow();
+      await dial();
+    } else await Promise.all([dial(), openCallWindow()]);
     return { ok: true };
   }
 

@@ -52,6 +52,7 @@ async function ensureHostTab(): Promise<void> {
 
 export const firefoxPlatform: Platform = {
   ...chromePlatform,
+  callWindowBeforeDial: true,
 
   async showIncomingNotification(call) {
     const { title, message } = incomingNotificationText(call);

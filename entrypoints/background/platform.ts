@@ -21,6 +21,12 @@ export interface Platform {
   openPopup(): Promise<void>;
   /** Opens the call window, or focuses it when it is still open; returns its window id. */
   openCallWindow(existingId: number | null): Promise<number>;
+  /**
+   * Whether a call's window opens before its dial reaches the media host. Chromium rings first
+   * (opening a window takes longer than the whole signaling round trip). On Firefox a dial may bring
+   * the pinned tab forward with the camera prompt, which the window opening after would cover.
+   */
+  readonly callWindowBeforeDial: boolean;
   /** Whether the media host (the offscreen document; on Firefox the pinned tab of the same page) is up. */
   offscreenExists(): Promise<boolean>;
   /** Sends a command to the media host, bringing it up first when needed. */
@@ -112,6 +118,7 @@ export async function sendToHost(ensureHost: () => Promise<void>, command: Offsc
 }
 
 export const chromePlatform: Platform = {
+  callWindowBeforeDial: false,
   async showIncomingNotification(call) {
     await browser.notifications.create(incomingNotificationId(call.callId), {
       type: 'basic',
