@@ -4,6 +4,7 @@
  */
 import { browser } from 'wxt/browser';
 import { OFFSCREEN_PATH, type MediaHost } from '@/lib/media-bridge';
+import { permissionStatus, type DeviceName } from '@/lib/media-devices';
 
 /** The offscreen document's window: it carries the streams and announces MEDIA_CHANGED. */
 export type OffscreenWindow = EventTarget & MediaHost;
@@ -28,18 +29,15 @@ export function getUserMedia(constraints: MediaStreamConstraints): Promise<Media
 
 /**
  * Calls `changed` with the permission's state now, and again whenever it changes (the person
- * unblocks it in the browser's settings), until `signal` aborts; 'unknown' where the browser cannot
- * say (the query throws for names it does not know).
+ * unblocks it in the browser's settings), until `signal` aborts; 'unknown' where the browser cannot say.
  */
-export function watchPermission(name: 'camera' | 'microphone', changed: (state: PermissionState | 'unknown') => void, signal: AbortSignal): void {
-  navigator.permissions.query({ name: name as PermissionName }).then(
-    (status) => {
-      if (signal.aborted) return;
-      changed(status.state);
-      status.addEventListener('change', () => changed(status.state), { signal });
-    },
-    () => !signal.aborted && changed('unknown'),
-  );
+export function watchPermission(name: DeviceName, changed: (state: PermissionState | 'unknown') => void, signal: AbortSignal): void {
+  void permissionStatus(name).then((status) => {
+    if (signal.aborted) return;
+    if (!status) return changed('unknown');
+    changed(status.state);
+    status.addEventListener('change', () => changed(status.state), { signal });
+  });
 }
 
 /** Chromium's settings for Birdcall's own pages, where a blocked camera or microphone is allowed again. */

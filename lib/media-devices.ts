@@ -27,21 +27,23 @@ export const browserMediaDevices: MediaDevices = {
   createPeerConnection: (config) => new RTCPeerConnection(config),
 };
 
-type DeviceName = 'camera' | 'microphone';
+export type DeviceName = 'camera' | 'microphone';
 /**
- * Asked once per device: a PermissionStatus keeps its state current, so later calls read it
- * without a trip to the browser (a dial's ring goes out in the task that asked for it, before the
- * call window loading in the same process can take the thread).
+ * This document's PermissionStatus for a device, asked of the browser once: it keeps its state
+ * current, so later reads take no trip to the browser (a dial's ring goes out in the task that
+ * asked, before the call window loading in the same process can take the thread). Null where the
+ * browser cannot say (the query throws for names it does not know).
  */
 const permissionStatuses = new Map<DeviceName, Promise<PermissionStatus | null>>();
-const queryPermission = async (name: DeviceName): Promise<PermissionState | 'unknown'> => {
+export function permissionStatus(name: DeviceName): Promise<PermissionStatus | null> {
   let status = permissionStatuses.get(name);
   if (!status) {
     status = navigator.permissions.query({ name: name as PermissionName }).catch(() => null);
     permissionStatuses.set(name, status);
   }
-  return (await status)?.state ?? 'unknown';
-};
+  return status;
+}
+const queryPermission = async (name: DeviceName): Promise<PermissionState | 'unknown'> => (await permissionStatus(name))?.state ?? 'unknown';
 
 export type CallMediaPermission = 'granted' | 'denied' | 'ask';
 
